@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Ember",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Ember", targets: ["Ember"]),
+    .executable(name: "ember", targets: ["ember"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .target(name: "EmberBackend"),
+    .target(name: "CEmberKernels"),
+    .target(
+      name: "EmberCPU",
+      dependencies: ["EmberBackend", "CEmberKernels"],
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+    .target(name: "EmberCore", dependencies: ["EmberBackend", "EmberCPU"]),
+    .target(name: "Ember", dependencies: ["EmberBackend", "EmberCore"]),
+    .executableTarget(
+      name: "ember",
+      dependencies: ["Ember", "EmberCPU", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .testTarget(name: "EmberBackendTests", dependencies: ["EmberBackend"]),
+    .testTarget(name: "EmberCPUTests", dependencies: ["EmberCPU", "EmberBackend"]),
+    .testTarget(name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

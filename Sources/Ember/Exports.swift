@@ -1,0 +1,2 @@
+@_exported import EmberCore
+@_exported import EmberBackend

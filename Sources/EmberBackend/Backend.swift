@@ -1,0 +1,66 @@
+/// The primitive kernels of one device. Backends know nothing of gradients.
+///
+/// Every method takes `Operand`s whose layouts may be strided (including stride 0 for broadcasting).
+/// Output operands are freshly allocated by the caller and contiguous unless a method says otherwise.
+/// The caller has already checked shapes; a backend may trap on shapes it does not expect.
+public protocol Backend: AnyObject, Sendable {
+  /// The device this backend runs on.
+  var device: Device { get }
+
+  /// A short human description (for `ember info`).
+  var name: String { get }
+
+  /// Memory for `count` elements of `dtype` (contents undefined).
+  func allocate(count: Int, dtype: DType) -> Buffer
+
+  /// Copies `byteCount` host bytes into the start of `buffer`.
+  func upload(_ source: UnsafeRawPointer, byteCount: Int, to buffer: Buffer)
+
+  /// Copies the elements `operand` sees, in row-major order, into host memory (as `operand.dtype`).
+  func download(_ operand: Operand, to destination: UnsafeMutableRawPointer)
+
+  /// Writes `source`'s elements into `destination`, converting dtypes; `destination` may be strided
+  /// (a slice of a larger buffer) but never overlaps `source`. Shapes are equal.
+  func copy(_ source: Operand, to destination: Operand)
+
+  /// Sets every element `destination` sees to `value` (converted to its dtype).
+  func fill(_ destination: Operand, with value: Double)
+
+  /// `out = op(x)`; `out` has `x`'s shape.
+  func unary(_ op: UnaryOp, _ x: Operand, to out: Operand)
+
+  /// `out = op(a, b)`; `a`, `b` and `out` have the same shape (the inputs broadcast with stride 0).
+  func binary(_ op: BinaryOp, _ a: Operand, _ b: Operand, to out: Operand)
+
+  /// `out = condition ? a : b`; all four have the same shape; `condition` is `bool`.
+  func select(_ condition: Operand, _ a: Operand, _ b: Operand, to out: Operand)
+
+  /// Reduces `x` over `axes` (sorted, distinct) into `out`, whose shape is `x`'s with those axes set
+  /// to 1. For `argmax`/`argmin`, `axes` has exactly one axis and `out` is `int64`.
+  func reduce(_ op: ReduceOp, _ x: Operand, axes: [Int], to out: Operand)
+
+  /// Batched matrix product `c[i] = a[i] · b[i]`: `a` is `[batch, m, k]`, `b` is `[batch, k, n]` (either
+  /// may have batch stride 0 and any inner strides), `c` is a contiguous `[batch, m, n]`.
+  /// Float dtypes go through BLAS when loaded; integers use a plain loop.
+  func matmul(_ a: Operand, _ b: Operand, to c: Operand)
+
+  /// Softmax (or log-softmax when `log`) along `axis`, numerically stable; `out` has `x`'s shape.
+  func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand)
+
+  /// `out[…, j, …] = x[…, index[…, j, …], …]` along `axis` (PyTorch's `gather`); `index` is `int64`
+  /// with `out`'s shape; indices are checked to lie in `0..<x.shape[axis]`.
+  func gather(_ x: Operand, axis: Int, index: Operand, to out: Operand)
+
+  /// `out[…, index[…, j, …], …] += source[…, j, …]` along `axis` (PyTorch's `scatter_add_`);
+  /// `out` is contiguous and already holds the starting values; `index` has `source`'s shape.
+  func scatterAdd(_ source: Operand, axis: Int, index: Operand, into out: Operand)
+
+  /// Inclusive cumulative sum along `axis`; `out` has `x`'s shape.
+  func cumsum(_ x: Operand, axis: Int, to out: Operand)
+
+  /// Sorts along `axis` (stable), writing sorted values and their `int64` source indices.
+  func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand)
+
+  /// Waits until all queued work has finished (a no-op on the CPU).
+  func synchronize()
+}

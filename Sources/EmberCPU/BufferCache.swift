@@ -1,0 +1,44 @@
+import EmberBackend
+import Foundation
+
+/// Size-bucketed cache of host allocations, so a training step reuses last step's memory instead of
+/// paying page faults for fresh allocations.
+final class BufferCache: @unchecked Sendable {
+  private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+  private let lock = NSLock()
+  private var cachedBytes = 0
+  /// Cached (idle) bytes kept at most; beyond it freed memory goes back to the system.
+  var limit = 2 << 30
+
+  /// Rounds up to 1/4-octave buckets above 4 KiB, 64-byte multiples below.
+  static func bucket(_ byteCount: Int) -> Int {
+    if byteCount <= 4096 { return (byteCount + 63) & ~63 }
+    let high = Int.bitWidth - 1 - byteCount.leadingZeroBitCount
+    let step = 1 << (high - 2)
+    return (byteCount + step - 1) / step * step
+  }
+
+  func allocate(byteCount: Int) -> Buffer {
+    let size = BufferCache.bucket(byteCount)
+    lock.lock()
+    let reused = free[size]?.popLast()
+    if reused != nil { cachedBytes -= size }
+    lock.unlock()
+    let pointer = reused ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    return Buffer(device: .cpu, pointer: pointer, byteCount: byteCount) { [unowned self] pointer, _ in
+      self.recycle(pointer, size: size)
+    }
+  }
+
+  private func recycle(_ pointer: UnsafeMutableRawPointer, size: Int) {
+    lock.lock()
+    if cachedBytes + size <= limit {
+      free[size, default: []].append(pointer)
+      cachedBytes += size
+      lock.unlock()
+    } else {
+      lock.unlock()
+      pointer.deallocate()
+    }
+  }
+}

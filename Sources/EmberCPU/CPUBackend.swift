@@ -1,0 +1,87 @@
+import EmberBackend
+import Foundation
+
+/// The CPU backend: kernels over raw buffers, multi-threaded above a size threshold, matrix products
+/// through a BLAS loaded at run time (or the built-in GEMM).
+public final class CPUBackend: Backend, @unchecked Sendable {
+  /// The one CPU backend of the process, registered with `Backends` on first use.
+  public static let shared: CPUBackend = {
+    let backend = CPUBackend()
+    Backends.register(backend)
+    return backend
+  }()
+
+  public let device = Device.cpu
+  let cache = BufferCache()
+
+  private init() {}
+
+  public var name: String {
+    "CPU (\(Parallel.threadCount) threads, GEMM: \(BLAS.shared?.name ?? "built-in Swift/C fallback"))"
+  }
+
+  public func allocate(count: Int, dtype: DType) -> Buffer {
+    cache.allocate(byteCount: Swift.max(count, 1) * dtype.byteSize)
+  }
+
+  public func upload(_ source: UnsafeRawPointer, byteCount: Int, to buffer: Buffer) {
+    precondition(byteCount <= buffer.byteCount, "upload: \(byteCount) bytes into a \(buffer.byteCount)-byte buffer")
+    buffer.pointer.copyMemory(from: source, byteCount: byteCount)
+  }
+
+  public func download(_ operand: Operand, to destination: UnsafeMutableRawPointer) {
+    let count = operand.count
+    let wrapper = Buffer(device: .cpu, pointer: destination, byteCount: count * operand.dtype.byteSize, release: nil)
+    copy(operand, to: Operand(buffer: wrapper, layout: Layout(contiguous: operand.shape), dtype: operand.dtype))
+  }
+
+  public func copy(_ source: Operand, to destination: Operand) {
+    CopyKernels.copy(source, to: destination)
+  }
+
+  public func fill(_ destination: Operand, with value: Double) {
+    CopyKernels.fill(destination, with: value)
+  }
+
+  public func unary(_ op: UnaryOp, _ x: Operand, to out: Operand) {
+    ElementwiseKernels.unary(op, x, to: out)
+  }
+
+  public func binary(_ op: BinaryOp, _ a: Operand, _ b: Operand, to out: Operand) {
+    ElementwiseKernels.binary(op, a, b, to: out)
+  }
+
+  public func select(_ condition: Operand, _ a: Operand, _ b: Operand, to out: Operand) {
+    ElementwiseKernels.select(condition, a, b, to: out)
+  }
+
+  public func reduce(_ op: ReduceOp, _ x: Operand, axes: [Int], to out: Operand) {
+    ReductionKernels.reduce(op, x, axes: axes, to: out)
+  }
+
+  public func matmul(_ a: Operand, _ b: Operand, to c: Operand) {
+    GemmKernels.matmul(a, b, to: c)
+  }
+
+  public func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand) {
+    SoftmaxKernels.softmax(x, axis: axis, log: log, to: out)
+  }
+
+  public func gather(_ x: Operand, axis: Int, index: Operand, to out: Operand) {
+    IndexingKernels.gather(x, axis: axis, index: index, to: out)
+  }
+
+  public func scatterAdd(_ source: Operand, axis: Int, index: Operand, into out: Operand) {
+    IndexingKernels.scatterAdd(source, axis: axis, index: index, into: out)
+  }
+
+  public func cumsum(_ x: Operand, axis: Int, to out: Operand) {
+    ScanKernels.cumsum(x, axis: axis, to: out)
+  }
+
+  public func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand) {
+    SortKernels.sort(x, axis: axis, descending: descending, values: values, indices: indices)
+  }
+
+  public func synchronize() {}
+}

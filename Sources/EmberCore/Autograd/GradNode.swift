@@ -1,0 +1,37 @@
+import EmberBackend
+
+/// One recorded operation in the gradient graph: the nodes of its inputs and its pullback.
+///
+/// Leaves (tensors marked with `requiringGradient()` and parameters) have no pullback; their node is the
+/// key under which `Gradients` returns their gradient. The graph is the DAG reachable from a result and
+/// is freed with it.
+public final class GradNode: @unchecked Sendable {
+  /// The op's name, for diagnostics.
+  public let op: String
+  /// The nodes of the op's inputs (`nil` for inputs that track no gradient).
+  let inputs: [GradNode?]
+  /// The shapes of the op's inputs, to undo broadcasting.
+  let inputShapes: [[Int]]
+  /// Maps the gradient of the output to the gradients of the inputs (`nil` where none flows).
+  let pullback: ((Tensor) -> [Tensor?])?
+  /// `true` when `backward()` reports this node's gradient.
+  let isTarget: Bool
+
+  /// A leaf node: a gradient target with no inputs.
+  public init(leaf op: String = "leaf") {
+    self.op = op
+    self.inputs = []
+    self.inputShapes = []
+    self.pullback = nil
+    self.isTarget = true
+  }
+
+  init(op: String, inputs: [GradNode?], inputShapes: [[Int]], isTarget: Bool = false,
+       pullback: @escaping (Tensor) -> [Tensor?]) {
+    self.op = op
+    self.inputs = inputs
+    self.inputShapes = inputShapes
+    self.pullback = pullback
+    self.isTarget = isTarget
+  }
+}

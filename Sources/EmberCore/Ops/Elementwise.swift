@@ -1,0 +1,302 @@
+import EmberBackend
+
+// MARK: Kernel launch helpers (no gradient recording)
+
+extension Tensor {
+  /// Runs a binary kernel with NumPy broadcasting and dtype promotion; records nothing.
+  static func launchBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, name: String) -> Tensor {
+    a.checkDevice(b, op: name)
+    guard let shape = Layout.broadcastShape(a.shape, b.shape) else {
+      preconditionFailure("\(name): shapes \(a.shape) and \(b.shape) do not broadcast")
+    }
+    var type = DType.promoted(a.dtype, b.dtype)
+    if op == .div && !type.isFloatingPoint { type = .float32 }  // int / int gives float, like PyTorch
+    if op == .pow && type == .bool { type = .int64 }
+    let left = a.cast(to: type).detached(), right = b.cast(to: type).detached()
+    let out = empty(shape, dtype: op.producesBool ? .bool : type, device: a.device)
+    var lhs = left.operand, rhs = right.operand
+    lhs.layout = left.layout.broadcast(to: shape)
+    rhs.layout = right.layout.broadcast(to: shape)
+    a.backend.binary(op, lhs, rhs, to: out.operand)
+    return out
+  }
+
+  /// Runs a unary kernel; records nothing.
+  func launchUnary(_ op: UnaryOp, name: String, floatOnly: Bool = true) -> Tensor {
+    let input = floatOnly && !dtype.isFloatingPoint ? cast(to: .float32) : self
+    let out = Tensor.empty(shape, dtype: op == .logicalNot ? .bool : input.dtype, device: device)
+    backend.unary(op, input.operand, to: out.operand)
+    return out
+  }
+
+  /// A zero-dimensional tensor of `value`, typed to combine with `self` without promoting it
+  /// (Python scalars are "weak" in PyTorch): the own dtype, or float32 for a fractional value
+  /// with an integer tensor.
+  func scalarLike(_ value: Double) -> Tensor {
+    var type = dtype
+    if !dtype.isFloatingPoint && value.rounded() != value { type = .float32 }
+    if dtype == .bool && value != 0 && value != 1 { type = .int64 }
+    return Tensor.full([], value, dtype: type, on: device)
+  }
+
+  /// Sums a gradient of a broadcast shape back to `target` (undoing NumPy broadcasting).
+  func sumToShape(_ target: [Int], op: String) -> Tensor {
+    if shape == target { return self }
+    let lead = rank - target.count
+    precondition(lead >= 0, "\(op): gradient of shape \(shape) cannot reduce to input shape \(target)")
+    var axes: [Int] = Array(0..<lead)
+    for (i, size) in target.enumerated() where size == 1 && shape[lead + i] != 1 { axes.append(lead + i) }
+    for (i, size) in target.enumerated() {
+      precondition(size == shape[lead + i] || size == 1,
+                   "\(op): gradient of shape \(shape) cannot reduce to input shape \(target)")
+    }
+    let summed = axes.isEmpty ? self : sum(axes: axes, keepDims: true)
+    return summed.reshaped(target)
+  }
+}
+
+// MARK: Arithmetic
+
+extension Tensor {
+  /// Elementwise sum with broadcasting.
+  public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+    let out = launchBinary(.add, lhs, rhs, name: "add")
+    return record("add", out, inputs: [lhs, rhs]) { g in [g, g] }  // dA = G, dB = G
+  }
+
+  /// Elementwise difference with broadcasting.
+  public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+    let out = launchBinary(.sub, lhs, rhs, name: "sub")
+    return record("sub", out, inputs: [lhs, rhs]) { g in [g, -g] }  // dA = G, dB = −G
+  }
+
+  /// Elementwise product with broadcasting.
+  public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+    let out = launchBinary(.mul, lhs, rhs, name: "mul")
+    return record("mul", out, inputs: [lhs, rhs]) { g in [g * rhs, g * lhs] }  // dA = G·B, dB = G·A
+  }
+
+  /// Elementwise true division with broadcasting (integer ÷ integer gives float32).
+  public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+    let out = launchBinary(.div, lhs, rhs, name: "div")
+    // dA = G / B, dB = −G·A / B²
+    return record("div", out, inputs: [lhs, rhs]) { g in [g / rhs, -g * lhs / (rhs * rhs)] }
+  }
+
+  /// Elementwise negation.
+  public static prefix func - (x: Tensor) -> Tensor {
+    let out = x.launchUnary(.neg, name: "neg", floatOnly: false)
+    return record("neg", out, inputs: [x]) { g in [-g] }  // dX = −G
+  }
+
+  public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs + lhs.scalarLike(rhs) }
+  public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) + rhs }
+  public static func - (lhs: Tensor, rhs: Double) -> Tensor { lhs - lhs.scalarLike(rhs) }
+  public static func - (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) - rhs }
+  public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * lhs.scalarLike(rhs) }
+  public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) * rhs }
+  public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs / lhs.scalarLike(rhs) }
+  public static func / (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) / rhs }
+
+  public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }
+  public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs - rhs }
+  public static func *= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs * rhs }
+  public static func /= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs / rhs }
+
+  /// `self` raised to `exponent`, elementwise with broadcasting.
+  public func pow(_ exponent: Tensor) -> Tensor {
+    let base = self
+    let out = Tensor.launchBinary(.pow, base, exponent, name: "pow")
+    return Tensor.record("pow", out, inputs: [base, exponent]) { g in
+      // dA = G·b·a^(b−1); dB = G·a^b·ln a (only when b tracks a gradient: ln a is NaN for a < 0)
+      let da = g * exponent * base.pow(exponent - 1)
+      let db: Tensor? = exponent.gradNode == nil ? nil : g * out * base.log()
+      return [da, db]
+    }
+  }
+
+  /// `self` raised to a scalar power.
+  public func pow(_ exponent: Double) -> Tensor { pow(scalarLike(exponent)) }
+
+  /// Elementwise maximum with broadcasting (the gradient goes to `self` on ties).
+  public func maximum(_ other: Tensor) -> Tensor {
+    let out = Tensor.launchBinary(.maximum, self, other, name: "maximum")
+    return Tensor.record("maximum", out, inputs: [self, other]) { [self] g in
+      let pickSelf = self.greaterEqual(other)  // dA = G·[a ≥ b], dB = G·[a < b]
+      return [Tensor.where(pickSelf, g, 0), Tensor.where(pickSelf, 0, g)]
+    }
+  }
+
+  /// Elementwise minimum with broadcasting (the gradient goes to `self` on ties).
+  public func minimum(_ other: Tensor) -> Tensor {
+    let out = Tensor.launchBinary(.minimum, self, other, name: "minimum")
+    return Tensor.record("minimum", out, inputs: [self, other]) { [self] g in
+      let pickSelf = self.lessEqual(other)  // dA = G·[a ≤ b], dB = G·[a > b]
+      return [Tensor.where(pickSelf, g, 0), Tensor.where(pickSelf, 0, g)]
+    }
+  }
+
+  /// Elementwise maximum with a scalar.
+  public func maximum(_ value: Double) -> Tensor { maximum(scalarLike(value)) }
+  /// Elementwise minimum with a scalar.
+  public func minimum(_ value: Double) -> Tensor { minimum(scalarLike(value)) }
+
+  /// Floor division (Python's `//`); not differentiable.
+  public func floorDivided(by other: Tensor) -> Tensor {
+    Tensor.launchBinary(.floorDiv, self, other, name: "floorDivide")
+  }
+
+  /// Remainder with the divisor's sign (Python's `%`); not differentiable.
+  public func remainder(_ other: Tensor) -> Tensor {
+    Tensor.launchBinary(.remainder, self, other, name: "remainder")
+  }
+
+  /// Clamps every element into `min...max` (either bound may be omitted).
+  /// The gradient flows where the input lies inside the bounds.
+  public func clamped(min lower: Double? = nil, max upper: Double? = nil) -> Tensor {
+    var out = detached()
+    if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
+    if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
+    return Tensor.record("clamp", out, inputs: [self]) { [self] g in
+      var inside = Tensor.full(like: self, 1).cast(to: .bool)
+      if let lower { inside = inside.logicalAnd(self.greaterEqual(self.scalarLike(lower))) }
+      if let upper { inside = inside.logicalAnd(self.lessEqual(self.scalarLike(upper))) }
+      return [Tensor.where(inside, g, 0)]  // dX = G·[lower ≤ x ≤ upper]
+    }
+  }
+
+  /// `condition ? a : b` elementwise with broadcasting of all three.
+  public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+    a.checkDevice(b, op: "where")
+    a.checkDevice(condition, op: "where")
+    guard let ab = Layout.broadcastShape(a.shape, b.shape),
+      let shape = Layout.broadcastShape(ab, condition.shape)
+    else {
+      preconditionFailure("where: shapes \(condition.shape), \(a.shape) and \(b.shape) do not broadcast")
+    }
+    let type = DType.promoted(a.dtype, b.dtype)
+    let left = a.cast(to: type), right = b.cast(to: type), mask = condition.cast(to: .bool)
+    let out = empty(shape, dtype: type, device: a.device)
+    var c = mask.operand, x = left.operand, y = right.operand
+    c.layout = mask.layout.broadcast(to: shape)
+    x.layout = left.layout.broadcast(to: shape)
+    y.layout = right.layout.broadcast(to: shape)
+    a.backend.select(c, x, y, to: out.operand)
+    // dA = G·[c], dB = G·[¬c]
+    return record("where", out, inputs: [left, right]) { g in
+      [Tensor.where(mask, g, 0), Tensor.where(mask, 0, g)]
+    }
+  }
+
+  /// `condition ? a : b` with a scalar `b`.
+  public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Double) -> Tensor {
+    Tensor.where(condition, a, a.scalarLike(b))
+  }
+
+  /// `condition ? a : b` with a scalar `a`.
+  public static func `where`(_ condition: Tensor, _ a: Double, _ b: Tensor) -> Tensor {
+    Tensor.where(condition, b.scalarLike(a), b)
+  }
+}
+
+// MARK: Comparisons and logic (bool results, not differentiable)
+
+extension Tensor {
+  /// `self == other` elementwise.
+  public func equal(_ other: Tensor) -> Tensor { Tensor.launchBinary(.equal, self, other, name: "equal") }
+  /// `self != other` elementwise.
+  public func notEqual(_ other: Tensor) -> Tensor { Tensor.launchBinary(.notEqual, self, other, name: "notEqual") }
+  /// `self < other` elementwise.
+  public func less(_ other: Tensor) -> Tensor { Tensor.launchBinary(.less, self, other, name: "less") }
+  /// `self <= other` elementwise.
+  public func lessEqual(_ other: Tensor) -> Tensor { Tensor.launchBinary(.lessEqual, self, other, name: "lessEqual") }
+  /// `self > other` elementwise.
+  public func greater(_ other: Tensor) -> Tensor { Tensor.launchBinary(.greater, self, other, name: "greater") }
+  /// `self >= other` elementwise.
+  public func greaterEqual(_ other: Tensor) -> Tensor {
+    Tensor.launchBinary(.greaterEqual, self, other, name: "greaterEqual")
+  }
+  public func equal(_ value: Double) -> Tensor { equal(scalarLike(value)) }
+  public func notEqual(_ value: Double) -> Tensor { notEqual(scalarLike(value)) }
+  public func less(_ value: Double) -> Tensor { less(scalarLike(value)) }
+  public func lessEqual(_ value: Double) -> Tensor { lessEqual(scalarLike(value)) }
+  public func greater(_ value: Double) -> Tensor { greater(scalarLike(value)) }
+  public func greaterEqual(_ value: Double) -> Tensor { greaterEqual(scalarLike(value)) }
+
+  /// Logical and (nonzero is true).
+  public func logicalAnd(_ other: Tensor) -> Tensor {
+    Tensor.launchBinary(.logicalAnd, cast(to: .bool), other.cast(to: .bool), name: "logicalAnd")
+  }
+  /// Logical or (nonzero is true).
+  public func logicalOr(_ other: Tensor) -> Tensor {
+    Tensor.launchBinary(.logicalOr, cast(to: .bool), other.cast(to: .bool), name: "logicalOr")
+  }
+  /// Logical exclusive or (nonzero is true).
+  public func logicalXor(_ other: Tensor) -> Tensor {
+    Tensor.launchBinary(.logicalXor, cast(to: .bool), other.cast(to: .bool), name: "logicalXor")
+  }
+  /// Logical not (nonzero is true).
+  public func logicalNot() -> Tensor { launchUnary(.logicalNot, name: "logicalNot", floatOnly: false) }
+
+  /// `true` when every element is nonzero.
+  public func all() -> Bool { cast(to: .bool).logicalNot().cast(to: .int64).sum().item == 0 }
+  /// `true` when some element is nonzero.
+  public func any() -> Bool { cast(to: .bool).cast(to: .int64).sum().item > 0 }
+}
+
+// MARK: Unary math
+
+extension Tensor {
+  /// Applies a float unary kernel and records `derivative(x, y)·G` as the pullback.
+  func unaryOp(_ op: UnaryOp, _ name: String, derivative: @escaping (Tensor, Tensor) -> Tensor) -> Tensor {
+    let input = dtype.isFloatingPoint ? self : cast(to: .float32)
+    let out = input.launchUnary(op, name: name)
+    return Tensor.record(name, out, inputs: [input]) { g in [g * derivative(input, out)] }
+  }
+
+  /// √x.
+  public func sqrt() -> Tensor { unaryOp(.sqrt, "sqrt") { _, y in 0.5 / y } }  // dX = G / (2√x)
+  /// 1/√x.
+  public func rsqrt() -> Tensor { unaryOp(.rsqrt, "rsqrt") { _, y in -0.5 * y * y * y } }  // dX = −G·y³/2
+  /// eˣ.
+  public func exp() -> Tensor { unaryOp(.exp, "exp") { _, y in y } }  // dX = G·eˣ
+  /// eˣ − 1, accurate near 0.
+  public func expm1() -> Tensor { unaryOp(.expm1, "expm1") { _, y in y + 1 } }  // dX = G·eˣ
+  /// Natural logarithm.
+  public func log() -> Tensor { unaryOp(.log, "log") { x, _ in 1 / x } }  // dX = G / x
+  /// ln(1 + x), accurate near 0.
+  public func log1p() -> Tensor { unaryOp(.log1p, "log1p") { x, _ in 1 / (x + 1) } }  // dX = G/(1+x)
+  /// sin x.
+  public func sin() -> Tensor { unaryOp(.sin, "sin") { x, _ in x.cos() } }  // dX = G·cos x
+  /// cos x.
+  public func cos() -> Tensor { unaryOp(.cos, "cos") { x, _ in -x.sin() } }  // dX = −G·sin x
+  /// 1/x.
+  public func reciprocal() -> Tensor { unaryOp(.reciprocal, "reciprocal") { _, y in -(y * y) } }  // dX = −G/x²
+  /// The error function.
+  public func erf() -> Tensor {
+    // dX = G·2/√π·e^(−x²)
+    unaryOp(.erf, "erf") { x, _ in (-(x * x)).exp() * 1.1283791670955126 }
+  }
+
+  /// x², elementwise (integers stay integers).
+  public func squared() -> Tensor {
+    let out = launchUnary(.square, name: "square", floatOnly: false)
+    return Tensor.record("square", out, inputs: [self]) { [self] g in [g * self * 2] }  // dX = 2x·G
+  }
+
+  /// |x| (integers stay integers); the gradient is sign(x)·G.
+  public func abs() -> Tensor {
+    let out = launchUnary(.abs, name: "abs", floatOnly: false)
+    return Tensor.record("abs", out, inputs: [self]) { [self] g in [g * self.sign()] }
+  }
+
+  /// −1, 0 or 1 by the sign of each element; zero gradient.
+  public func sign() -> Tensor { launchUnary(.sign, name: "sign", floatOnly: false) }
+
+  /// Rounds down; zero gradient.
+  public func floor() -> Tensor { launchUnary(.floor, name: "floor") }
+  /// Rounds up; zero gradient.
+  public func ceil() -> Tensor { launchUnary(.ceil, name: "ceil") }
+  /// Rounds half to even (like `torch.round`); zero gradient.
+  public func rounded() -> Tensor { launchUnary(.round, name: "round") }
+}

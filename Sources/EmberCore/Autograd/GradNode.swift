@@ -9,11 +9,11 @@ public final class GradNode: @unchecked Sendable {
   /// The op's name, for diagnostics.
   public let op: String
   /// The nodes of the op's inputs (`nil` for inputs that track no gradient).
-  let inputs: [GradNode?]
+  private(set) var inputs: [GradNode?]
   /// The shapes of the op's inputs, to undo broadcasting.
   let inputShapes: [[Int]]
   /// Maps the gradient of the output to the gradients of the inputs (`nil` where none flows).
-  let pullback: ((Tensor) -> [Tensor?])?
+  private(set) var pullback: ((Tensor) -> [Tensor?])?
   /// `true` when `backward()` reports this node's gradient.
   let isTarget: Bool
 
@@ -33,5 +33,20 @@ public final class GradNode: @unchecked Sendable {
     self.inputShapes = inputShapes
     self.pullback = pullback
     self.isTarget = isTarget
+  }
+
+  /// Tears the graph down iteratively: a long chain (an unrolled RNN, a deep loop) would otherwise
+  /// free itself recursively, one stack frame per node, and overflow a thread's stack.
+  deinit {
+    var stack = inputs.compactMap { $0 }
+    inputs = []
+    pullback = nil  // its captured tensors' nodes are still held by `stack`
+    while var node = stack.popLast() {
+      if isKnownUniquelyReferenced(&node) {
+        stack.append(contentsOf: node.inputs.compactMap { $0 })
+        node.inputs = []
+        node.pullback = nil
+      }
+    }
   }
 }

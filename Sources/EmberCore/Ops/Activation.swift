@@ -46,7 +46,8 @@ extension Tensor {
     let out = Tensor.empty(shape, dtype: input.dtype, device: device)
     backend.softmax(input.operand, axis: a, log: false, to: out.operand)
     return Tensor.record("softmax", out, inputs: [input]) { g in
-      [out * (g - (g * out).sum(axes: [a], keepDims: true))]  // dX = y·(G − Σ G·y)
+      let y = GradientMode.isEnabled ? input.softmax(axis: a) : out  // see unaryOp on recomputing
+      return [y * (g - (g * y).sum(axes: [a], keepDims: true))]  // dX = y·(G − Σ G·y)
     }
   }
 
@@ -57,7 +58,8 @@ extension Tensor {
     let out = Tensor.empty(shape, dtype: input.dtype, device: device)
     backend.softmax(input.operand, axis: a, log: true, to: out.operand)
     return Tensor.record("logSoftmax", out, inputs: [input]) { g in
-      [g - out.exp() * g.sum(axes: [a], keepDims: true)]  // dX = G − softmax(x)·Σ G
+      let y = GradientMode.isEnabled ? input.logSoftmax(axis: a) : out  // see unaryOp on recomputing
+      return [g - y.exp() * g.sum(axes: [a], keepDims: true)]  // dX = G − softmax(x)·Σ G
     }
   }
 }

@@ -110,7 +110,8 @@ extension Tensor {
     return Tensor.record("pow", out, inputs: [base, exponent]) { g in
       // dA = G·b·a^(b−1); dB = G·a^b·ln a (only when b tracks a gradient: ln a is NaN for a < 0)
       let da = g * exponent * base.pow(exponent - 1)
-      let db: Tensor? = exponent.gradNode == nil ? nil : g * out * base.log()
+      let y = GradientMode.isEnabled ? base.pow(exponent) : out  // see unaryOp on recomputing
+      let db: Tensor? = exponent.gradNode == nil ? nil : g * y * base.log()
       return [da, db]
     }
   }
@@ -248,10 +249,17 @@ extension Tensor {
 
 extension Tensor {
   /// Applies a float unary kernel and records `derivative(x, y)·G` as the pullback.
+  ///
+  /// The pullback reuses the saved output `y`; when the backward pass is itself recorded
+  /// (`createGraph`), it recomputes `y` from `x` with gradient tracking, so that second derivatives
+  /// see how `y` depends on `x` (the saved output cannot carry its own node without a cycle).
   func unaryOp(_ op: UnaryOp, _ name: String, derivative: @escaping (Tensor, Tensor) -> Tensor) -> Tensor {
     let input = dtype.isFloatingPoint ? self : cast(to: .float32)
     let out = input.launchUnary(op, name: name)
-    return Tensor.record(name, out, inputs: [input]) { g in [g * derivative(input, out)] }
+    return Tensor.record(name, out, inputs: [input]) { g in
+      let y = GradientMode.isEnabled ? input.unaryOp(op, name, derivative: derivative) : out
+      return [g * derivative(input, y)]
+    }
   }
 
   /// √x.

@@ -107,7 +107,8 @@ extension Tensor {
     let out = keepDims ? kept : kept.reshaped(reducedShape(reduced, keepDims: false))
     let keptShape = kept.shape
     return Tensor.record("prod", out, inputs: [self]) { [self] g in
-      [g.reshaped(keptShape) * kept / self]  // dX = G·Π / x
+      let y = GradientMode.isEnabled ? self.prod(axes: reduced, keepDims: true) : kept
+      return [g.reshaped(keptShape) * y / self]  // dX = G·Π / x
     }
   }
 

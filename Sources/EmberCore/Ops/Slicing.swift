@@ -6,18 +6,10 @@ public enum TensorIndex: Sendable {
   case index(Int)
   /// `start..<end` by `step` (`nil` bounds mean the ends; negative bounds count from the end).
   case range(start: Int?, end: Int?, step: Int)
-  /// Inserts an axis of size 1 (NumPy's `None`).
-  case newAxis
-  /// Stands for as many full axes as needed (NumPy's `...`).
-  case ellipsis
-
-  /// A full axis (`:`).
-  public static let all = TensorIndex.range(start: nil, end: nil, step: 1)
-
-  /// `start..<end` taking every `step`-th element (`x[.stride(0, 10, by: 2)]`).
-  public static func stride(_ start: Int? = nil, _ end: Int? = nil, by step: Int) -> TensorIndex {
-    .range(start: start, end: end, step: step)
-  }
+  /// Inserts an axis of size 1 (NumPy's `None`; written `.newAxis`).
+  case insertAxis
+  /// Stands for as many full axes as needed (NumPy's `...`; written `.ellipsis`).
+  case remainingAxes
 }
 
 /// Types usable inside `tensor[…]`: `Int`, Swift ranges, and `TensorIndex`.
@@ -59,17 +51,17 @@ extension Tensor {
   public func slice(_ indices: [TensorIndex]) -> Tensor {
     // Expand the ellipsis to full axes.
     let consuming = indices.filter {
-      if case .newAxis = $0 { return false }
-      if case .ellipsis = $0 { return false }
+      if case .insertAxis = $0 { return false }
+      if case .remainingAxes = $0 { return false }
       return true
     }.count
     precondition(consuming <= rank, "subscript: \(consuming) indices for shape \(shape)")
-    precondition(indices.filter { if case .ellipsis = $0 { return true }; return false }.count <= 1,
+    precondition(indices.filter { if case .remainingAxes = $0 { return true }; return false }.count <= 1,
                  "subscript: more than one ellipsis")
     var expanded: [TensorIndex] = []
     for index in indices {
-      if case .ellipsis = index {
-        expanded += Array(repeating: TensorIndex.all, count: rank - consuming)
+      if case .remainingAxes = index {
+        expanded += Array(repeating: TensorIndex.range(start: nil, end: nil, step: 1), count: rank - consuming)
       } else {
         expanded.append(index)
       }
@@ -81,10 +73,10 @@ extension Tensor {
     var sliceStarts: [Int] = [], sliceSteps: [Int] = []
     for index in expanded {
       switch index {
-      case .newAxis:
+      case .insertAxis:
         newShape.append(1)
         newStrides.append(0)
-      case .ellipsis:
+      case .remainingAxes:
         break
       case .index(let i):
         let size = shape[axis]
@@ -145,5 +137,20 @@ extension Tensor {
     }
     return Operand(buffer: base.buffer, layout: Layout(shape: shape, strides: strides, offset: offset),
                    dtype: base.dtype)
+  }
+}
+
+// Lets `x[.all, .stride(0, nil, by: 2)]`, `x[.ellipsis, 0]` and `x[.newAxis]` resolve inside the
+// variadic subscript.
+extension TensorIndexConvertible where Self == TensorIndex {
+  /// A full axis (`:`).
+  public static var all: TensorIndex { .range(start: nil, end: nil, step: 1) }
+  /// As many full axes as needed (`...`).
+  public static var ellipsis: TensorIndex { .remainingAxes }
+  /// A new axis of size 1 (`None`).
+  public static var newAxis: TensorIndex { .insertAxis }
+  /// `start..<end` by `step`.
+  public static func stride(_ start: Int? = nil, _ end: Int? = nil, by step: Int) -> TensorIndex {
+    .range(start: start, end: end, step: step)
   }
 }

@@ -76,7 +76,7 @@ public struct Tensor: @unchecked Sendable {
   /// Normalizes a possibly negative axis for an op named `op`.
   func normalizedAxis(_ axis: Int, op: String, rank: Int? = nil) -> Int {
     let r = rank ?? self.rank
-    let a = axis < 0 ? axis + r : axis
+    let a = axis < 0 ? axis + Swift.max(r, 1) : axis
     precondition(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) is out of range for shape \(shape)")
     return a
   }

@@ -1,0 +1,198 @@
+// Vector math for the CPU backend's elementwise and softmax kernels: a float32 exp that vectorizes
+// (Cephes polynomial, range reduction with the 1.5·2²³ rounding trick, two-step scaling so
+// denormal results are right), compiled twice — AVX2+FMA and baseline — and chosen at run time.
+#include "CEmberKernels.h"
+#include <math.h>
+#include <string.h>
+
+// The 8-wide helpers below are always inlined, so their vector ABI never matters.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+typedef int v8i __attribute__((vector_size(32), aligned(4)));
+typedef unsigned v8u __attribute__((vector_size(32), aligned(4)));
+
+#define EMBER_INLINE static inline __attribute__((always_inline))
+
+EMBER_INLINE v8f splat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+
+// Lanes of `a` where `mask` is set, of `b` elsewhere.
+EMBER_INLINE v8f select8(v8i mask, v8f a, v8f b) {
+  return (v8f)(((v8i)a & mask) | ((v8i)b & ~mask));
+}
+
+EMBER_INLINE v8f load8(const float *p) {
+  v8f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+EMBER_INLINE void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
+
+// exp(x) to about 1 ulp: +inf above 88.72, 0 below −103.97, NaN stays NaN.
+EMBER_INLINE v8f exp8(v8f x) {
+  x = select8(x > splat(88.9f), splat(88.9f), x);  // comparisons are false for NaN: it passes
+  x = select8(x < splat(-104.0f), splat(-104.0f), x);
+  v8f t = x * splat(1.44269504088896341f) + splat(12582912.0f);
+  v8f n = t - splat(12582912.0f);
+  v8i ni = (v8i)((v8u)t - (v8u){0x4B400000u, 0x4B400000u, 0x4B400000u, 0x4B400000u, 0x4B400000u,
+                                 0x4B400000u, 0x4B400000u, 0x4B400000u});
+  v8f r = x - n * splat(0.693359375f);
+  r = r - n * splat(-2.12194440e-4f);
+  v8f r2 = r * r;
+  v8f p = splat(1.9875691500e-4f);
+  p = p * r + splat(1.3981999507e-3f);
+  p = p * r + splat(8.3334519073e-3f);
+  p = p * r + splat(4.1665795894e-2f);
+  p = p * r + splat(1.6666665459e-1f);
+  p = p * r + splat(5.0000001201e-1f);
+  p = p * r2 + r + splat(1.0f);
+  v8i n1 = ni >> 1;
+  v8i n2 = ni - n1;
+  v8u bias = {127u, 127u, 127u, 127u, 127u, 127u, 127u, 127u};
+  v8f s1 = (v8f)(((v8u)n1 + bias) << 23);
+  v8f s2 = (v8f)(((v8u)n2 + bias) << 23);
+  return p * s1 * s2;
+}
+
+// Loads up to 8 elements, padding with `pad`.
+EMBER_INLINE v8f loadTail(const float *p, long n, float pad) {
+  float buf[8];
+  for (int i = 0; i < 8; i++) buf[i] = i < n ? p[i] : pad;
+  return load8(buf);
+}
+
+EMBER_INLINE void storeTail(float *p, long n, v8f v) {
+  float buf[8];
+  store8(buf, v);
+  for (long i = 0; i < n; i++) p[i] = buf[i];
+}
+
+EMBER_INLINE float hmax8(v8f v) {
+  float m = v[0];
+  for (int i = 1; i < 8; i++) m = v[i] > m ? v[i] : m;
+  return m;
+}
+
+EMBER_INLINE float hsum8(v8f v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
+EMBER_INLINE void expBody(const float *x, float *y, long n) {
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v8f a = load8(x + i), b = load8(x + i + 8);
+    store8(y + i, exp8(a));
+    store8(y + i + 8, exp8(b));
+  }
+  for (; i + 8 <= n; i += 8) store8(y + i, exp8(load8(x + i)));
+  if (i < n) storeTail(y + i, n - i, exp8(loadTail(x + i, n - i, 0.0f)));
+}
+
+// 1 / (1 + exp(−x)) computed from e = exp(−|x|) so it never overflows.
+EMBER_INLINE void sigmoidBody(const float *x, float *y, long n) {
+  for (long i = 0; i < n; i += 8) {
+    long m = n - i < 8 ? n - i : 8;
+    v8f v = m == 8 ? load8(x + i) : loadTail(x + i, m, 0.0f);
+    v8i negative = v < splat(0.0f);
+    v8f e = exp8(select8(negative, v, -v));
+    v8f d = splat(1.0f) / (splat(1.0f) + e);
+    v8f s = select8(negative, e * d, d);
+    if (m == 8) store8(y + i, s); else storeTail(y + i, m, s);
+  }
+}
+
+EMBER_INLINE void softmaxBody(const float *x, float *y, long rows, long cols, int logarithm) {
+  for (long row = 0; row < rows; row++) {
+    const float *a = x + row * cols;
+    float *b = y + row * cols;
+    long i = 0;
+    v8f m0 = splat(-INFINITY), m1 = m0;
+    for (; i + 16 <= cols; i += 16) {
+      v8f u = load8(a + i), w = load8(a + i + 8);
+      m0 = select8(u > m0, u, m0);
+      m1 = select8(w > m1, w, m1);
+    }
+    if (i + 8 <= cols) {
+      v8f u = load8(a + i);
+      m0 = select8(u > m0, u, m0);
+      i += 8;
+    }
+    float m = hmax8(select8(m1 > m0, m1, m0));
+    for (; i < cols; i++) m = a[i] > m ? a[i] : m;
+    v8f shift = splat(m);
+    v8f s0 = splat(0.0f), s1 = s0;
+    i = 0;
+    if (logarithm) {
+      for (; i + 16 <= cols; i += 16) {
+        s0 += exp8(load8(a + i) - shift);
+        s1 += exp8(load8(a + i + 8) - shift);
+      }
+    } else {
+      for (; i + 16 <= cols; i += 16) {
+        v8f e0 = exp8(load8(a + i) - shift), e1 = exp8(load8(a + i + 8) - shift);
+        store8(b + i, e0);
+        store8(b + i + 8, e1);
+        s0 += e0;
+        s1 += e1;
+      }
+    }
+    for (; i < cols; i += 8) {
+      long k = cols - i < 8 ? cols - i : 8;
+      v8f e = exp8(loadTail(a + i, k, -INFINITY) - shift);  // padding gives exp(−inf) = 0
+      if (!logarithm) storeTail(b + i, k, e);
+      s0 += e;
+    }
+    float sum = hsum8(s0 + s1);
+    if (logarithm) {
+      v8f c = splat(m + logf(sum));
+      i = 0;
+      for (; i + 8 <= cols; i += 8) store8(b + i, load8(a + i) - c);
+      for (; i < cols; i++) b[i] = a[i] - (m + logf(sum));
+    } else {
+      v8f c = splat(1.0f / sum);
+      i = 0;
+      for (; i + 8 <= cols; i += 8) store8(b + i, load8(b + i) * c);
+      for (; i < cols; i++) b[i] = b[i] * (1.0f / sum);
+    }
+  }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define EMBER_AVX2 __attribute__((target("avx2,fma")))
+#define EMBER_HAS_AVX2_PATH 1
+#else
+#define EMBER_AVX2
+#define EMBER_HAS_AVX2_PATH 0
+#endif
+
+EMBER_AVX2 static void expAVX2(const float *x, float *y, long n) { expBody(x, y, n); }
+static void expGeneric(const float *x, float *y, long n) { expBody(x, y, n); }
+EMBER_AVX2 static void sigmoidAVX2(const float *x, float *y, long n) { sigmoidBody(x, y, n); }
+static void sigmoidGeneric(const float *x, float *y, long n) { sigmoidBody(x, y, n); }
+EMBER_AVX2 static void softmaxAVX2(const float *x, float *y, long r, long c, int l) {
+  softmaxBody(x, y, r, c, l);
+}
+static void softmaxGeneric(const float *x, float *y, long r, long c, int l) {
+  softmaxBody(x, y, r, c, l);
+}
+
+// 1 when the AVX2 variants may run; computed once (a benign race writes the same value).
+static int useAVX2(void) {
+  static int cached = -1;
+  if (cached < 0) cached = EMBER_HAS_AVX2_PATH && (ember_cpu_features() & 1);
+  return cached;
+}
+
+void ember_exp_f32(const float *x, float *y, long n) {
+  if (useAVX2()) expAVX2(x, y, n); else expGeneric(x, y, n);
+}
+
+void ember_sigmoid_f32(const float *x, float *y, long n) {
+  if (useAVX2()) sigmoidAVX2(x, y, n); else sigmoidGeneric(x, y, n);
+}
+
+void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm) {
+  if (useAVX2()) softmaxAVX2(x, y, rows, cols, logarithm);
+  else softmaxGeneric(x, y, rows, cols, logarithm);
+}

@@ -6,7 +6,8 @@ import Foundation
 final class BufferCache: @unchecked Sendable {
   private var free: [Int: [UnsafeMutableRawPointer]] = [:]
   private let lock = NSLock()
-  private var cachedBytes = 0
+  /// Bytes held idle in the cache now.
+  private(set) var cachedBytes = 0
   /// Cached (idle) bytes kept at most; beyond it freed memory goes back to the system.
   var limit = 2 << 30
 

@@ -1,0 +1,41 @@
+import EmberBackend
+import Testing
+
+@testable import EmberCPU
+
+@Suite struct BufferCacheTests {
+  @Test func bucketsRoundUp() {
+    #expect(BufferCache.bucket(1) == 64)
+    #expect(BufferCache.bucket(4096) == 4096)
+    #expect(BufferCache.bucket(4097) == 5120)  // quarter-octave steps above 4 KiB
+    #expect(BufferCache.bucket(1 << 20) == 1 << 20)
+    for size in [100, 5000, 123_457, 10_000_000] {
+      let bucket = BufferCache.bucket(size)
+      #expect(bucket >= size && bucket < size + size / 4 + 64)
+    }
+  }
+
+  @Test func freedMemoryIsReused() {
+    let cache = BufferCache()
+    var first: Buffer? = cache.allocate(byteCount: 1 << 20)
+    let address = first!.pointer
+    first = nil
+    let second = cache.allocate(byteCount: (1 << 20) - 100)  // same bucket
+    #expect(second.pointer == address)
+    #expect(second.byteCount == (1 << 20) - 100)
+    let third = cache.allocate(byteCount: 1 << 20)  // the cached one is taken: a fresh block
+    #expect(third.pointer != address)
+  }
+
+  @Test func limitBoundsWhatIsKept() {
+    let cache = BufferCache()
+    var kept: Buffer? = cache.allocate(byteCount: 8192)
+    kept = nil
+    #expect(cache.cachedBytes == 8192)
+    cache.limit = 8192
+    var a: Buffer? = cache.allocate(byteCount: 100_000)
+    a = nil
+    #expect(cache.cachedBytes == 8192)  // over the limit: given back to the system, not cached
+    _ = (kept, a)
+  }
+}

@@ -2,4 +2,23 @@
 #define CEMBER_KERNELS_H
 // The few SIMD inner loops that need AVX2/AVX-512, chosen at run time (see PERFORMANCE.md).
 int ember_cpu_features(void);
+// GEMM micro-kernels (Gemm.c): C[0..<m, 0..<n] (+)= A·B for one MR×NR tile, where `a` is a packed
+// panel of k steps × MR values, `b` one of k steps × NR values (both zero-padded), `c` row-major with
+// leading dimension `ldc`; `accumulate` != 0 adds to C instead of overwriting it.
+typedef void (*ember_gemm_f32_kernel)(long k, const float *a, const float *b, float *c, long ldc,
+                                      long m, long n, int accumulate);
+typedef void (*ember_gemm_f64_kernel)(long k, const double *a, const double *b, double *c, long ldc,
+                                      long m, long n, int accumulate);
+// Returns the micro-kernel of `variant` (-1: best for this CPU, 0: portable, 1: AVX2+FMA, 2: AVX-512,
+// 3: portable with the AVX-512 tile shape) and writes its tile shape, or returns NULL when this CPU
+// cannot run it.
+ember_gemm_f32_kernel ember_gemm_f32_select(int variant, int *mr, int *nr);
+ember_gemm_f64_kernel ember_gemm_f64_select(int variant, int *mr, int *nr);
+// Vector math (VectorMath.c); pointers may not overlap unless equal.
+/// y[i] = exp(x[i]) for float32, about 1 ulp.
+void ember_exp_f32(const float *x, float *y, long n);
+/// y[i] = 1 / (1 + exp(-x[i])) for float32, never overflowing.
+void ember_sigmoid_f32(const float *x, float *y, long n);
+/// Softmax (log-softmax when `logarithm` is nonzero) of each contiguous row of `cols` floats.
+void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm);
 #endif

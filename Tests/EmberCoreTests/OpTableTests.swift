@@ -77,7 +77,7 @@ let opCases: [OpCase] = [
   .unary("gelu tanh", ref: { x in 0.5 * x * (1 + Foundation.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) }) {
     $0.gelu(approximate: true)
   },
-  .unary("sigmoid", -6...6, ref: sigmoidRef) { $0.sigmoid() },
+  .unary("sigmoid", -6...6, ref: { sigmoidRef($0) }) { $0.sigmoid() },
   .unary("tanh", ref: { Foundation.tanh($0) }) { $0.tanh() },
   .unary("softplus", -6...6, ref: { Foundation.log1p(Foundation.exp($0)) }) { $0.softplus() },
   .unary("silu", ref: { $0 * sigmoidRef($0) }) { $0.silu() },

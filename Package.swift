@@ -19,13 +19,23 @@ let package = Package(
       dependencies: ["EmberBackend", "CEmberKernels"],
       linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .target(name: "EmberCore", dependencies: ["EmberBackend", "EmberCPU"]),
-    .target(name: "Ember", dependencies: ["EmberBackend", "EmberCore"]),
+    .target(name: "EmberNN", dependencies: ["EmberCore"]),
+    .target(name: "EmberOptim", dependencies: ["EmberNN"]),
+    .target(name: "EmberData", dependencies: ["EmberCore"]),
+    .target(name: "EmberTrain", dependencies: ["EmberNN", "EmberOptim", "EmberData"]),
+    .target(
+      name: "Ember",
+      dependencies: ["EmberBackend", "EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTrain"]),
     .executableTarget(
       name: "ember",
       dependencies: ["Ember", "EmberCPU", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .testTarget(name: "EmberBackendTests", dependencies: ["EmberBackend"]),
     .testTarget(name: "EmberCPUTests", dependencies: ["EmberCPU", "EmberBackend"]),
     .testTarget(name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend"]),
+    .testTarget(name: "EmberNNTests", dependencies: ["EmberNN"]),
+    .testTarget(name: "EmberOptimTests", dependencies: ["EmberOptim"]),
+    .testTarget(name: "EmberDataTests", dependencies: ["EmberData"]),
+    .testTarget(name: "EmberTrainTests", dependencies: ["EmberTrain"]),
   ],
   swiftLanguageModes: [.v5]
 )

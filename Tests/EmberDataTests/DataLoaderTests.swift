@@ -1,0 +1,76 @@
+import EmberCore
+import Testing
+
+@testable import EmberData
+
+@Suite struct DataLoaderTests {
+  func targets(_ loader: DataLoader) -> [[Int]] {
+    loader.map { $0.targets.scalars(as: Int.self) }
+  }
+
+  @Test func sequentialBatchesCoverEveryIndexOnce() {
+    let loader = DataLoader(countingDataset(10), batchSize: 4)
+    #expect(loader.count == 3)
+    #expect(targets(loader) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+    let batches = Array(loader)
+    #expect(batches[0].inputs.shape == [4, 2])
+  }
+
+  @Test func dropLastLeavesOutThePartialBatch() {
+    let loader = DataLoader(countingDataset(10), batchSize: 4, dropLast: true)
+    #expect(loader.count == 2)
+    #expect(targets(loader).map(\.count) == [4, 4])
+  }
+
+  @Test func shuffleCoversEachIndexOncePerEpochAndEpochsDiffer() {
+    let loader = DataLoader(countingDataset(50), batchSize: 8, shuffle: true, seed: 3)
+    let first = targets(loader).flatMap { $0 }
+    let second = targets(loader).flatMap { $0 }
+    #expect(first.sorted() == Array(0..<50))
+    #expect(second.sorted() == Array(0..<50))
+    #expect(first != second)
+    #expect(loader.epoch == 2)
+  }
+
+  @Test func shuffleIsReproducibleWithTheSeed() {
+    let a = DataLoader(countingDataset(30), batchSize: 7, shuffle: true, seed: 11)
+    let b = DataLoader(countingDataset(30), batchSize: 7, shuffle: true, seed: 11)
+    let c = DataLoader(countingDataset(30), batchSize: 7, shuffle: true, seed: 12)
+    let epochsA = (0..<3).map { _ in targets(a) }
+    #expect(epochsA == (0..<3).map { _ in targets(b) })
+    #expect(epochsA[0] != targets(c))
+  }
+
+  @Test func prefetchGivesIdenticalBatches() {
+    let data = countingDataset(37)
+    let with = DataLoader(data, batchSize: 5, shuffle: true, seed: 9, prefetch: true)
+    let without = DataLoader(data, batchSize: 5, shuffle: true, seed: 9, prefetch: false)
+    for _ in 0..<2 {
+      let a = Array(with), b = Array(without)
+      #expect(a.count == b.count)
+      for (x, y) in zip(a, b) {
+        #expect(x.inputs.floats == y.inputs.floats)
+        #expect(x.targets.scalars(as: Int.self) == y.targets.scalars(as: Int.self))
+      }
+    }
+  }
+
+  @Test func stoppingEarlyIsSafe() {
+    let loader = DataLoader(countingDataset(20), batchSize: 2, prefetch: true)
+    for batch in loader {
+      #expect(batch.count == 2)
+      break
+    }
+    #expect(targets(loader).count == 10)
+  }
+
+  @Test func savedGeneratorResumesTheOrder() {
+    let loader = DataLoader(countingDataset(20), batchSize: 20, shuffle: true, seed: 5)
+    _ = targets(loader)
+    let saved = loader.generator
+    let next = targets(loader)
+    let resumed = DataLoader(countingDataset(20), batchSize: 20, shuffle: true, seed: 0)
+    resumed.generator = saved
+    #expect(targets(resumed) == next)
+  }
+}

@@ -29,6 +29,8 @@ let package = Package(
     .executableTarget(
       name: "ember",
       dependencies: ["Ember", "EmberCPU", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "MNISTManualLoop", dependencies: ["Ember"], path: "Examples/MNISTManualLoop"),
+    .executableTarget(name: "MNISTFit", dependencies: ["Ember"], path: "Examples/MNISTFit"),
     .testTarget(name: "EmberBackendTests", dependencies: ["EmberBackend"]),
     .testTarget(name: "EmberCPUTests", dependencies: ["EmberCPU", "EmberBackend"]),
     .testTarget(name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend"]),
@@ -36,6 +38,7 @@ let package = Package(
     .testTarget(name: "EmberOptimTests", dependencies: ["EmberOptim"]),
     .testTarget(name: "EmberDataTests", dependencies: ["EmberData"]),
     .testTarget(name: "EmberTrainTests", dependencies: ["EmberTrain"]),
+    .testTarget(name: "emberTests", dependencies: ["ember"]),
   ],
   swiftLanguageModes: [.v5]
 )

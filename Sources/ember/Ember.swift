@@ -1,12 +1,12 @@
 import ArgumentParser
 import Ember
 
-/// The `ember` command-line tool: system information, benchmarks and a training demo.
+/// The `ember` command-line tool: system information, benchmarks, training and evaluation.
 @main
 struct EmberCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ember",
     abstract: "Ember, a deep-learning framework in Swift.",
     version: EmberVersion.string,
-    subcommands: [Info.self, Bench.self, Demo.self])
+    subcommands: [Info.self, Bench.self, Train.self, Evaluate.self, Demo.self])
 }

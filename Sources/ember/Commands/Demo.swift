@@ -34,7 +34,7 @@ struct Demo: ParsableCommand {
     Random.seed(seed)
     let data = SpiralDataset(classes: 3, pointsPerClass: Self.pointsPerClass)
     var model = SpiralClassifier(sizes: [2, 64, 64, 3])
-    var optimizer = Adam(for: model.parameters, learningRate: learningRate)
+    var optimizer = HandWrittenAdam(for: model.parameters, learningRate: learningRate)
     let steps = (data.count + Self.batchSize - 1) / Self.batchSize
     print("Spiral: \(data.count) points, 3 classes; MLP 2-64-64-3 (tanh), "
       + "\(model.parameters.reduce(0) { $0 + $1.count }) parameters; Adam, learning rate "

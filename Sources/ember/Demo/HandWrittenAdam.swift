@@ -4,7 +4,7 @@ import Foundation
 /// Adam (Kingma & Ba, 2015) written out over plain tensors: the update rule plus its state.
 ///
 /// The demo's own optimizer: training needs nothing beyond `backward()` and tensor ops.
-struct Adam {
+struct HandWrittenAdam {
   let learningRate: Double
   let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
   private var step = 0

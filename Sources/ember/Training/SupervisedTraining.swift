@@ -1,0 +1,137 @@
+import Ember
+import Foundation
+
+/// A classification or regression problem ready to train: data, a fresh model, and the metadata
+/// that lets `ember evaluate` rebuild both.
+struct SupervisedProblem {
+  /// One line about the data (`MNIST: 60,000 training and 10,000 test images`).
+  var description: String
+  /// The model, built by `multilayerPerceptron(sizes: info.layerSizes, dropout: info.dropout)`.
+  var model: Sequential
+  /// The training examples (inputs already standardized when the recipe does so).
+  var train: TensorDataset
+  /// The test examples, prepared the same way.
+  var test: TensorDataset
+  /// What the checkpoint's metadata records.
+  var info: CheckpointInfo
+}
+
+/// A recipe that trains a `multilayerPerceptron` with `Trainer.fit`; it only says how to load
+/// its data.
+protocol MLPRecipe: Recipe {
+  /// Loads the data and builds a fresh model (the default generator is already seeded).
+  static func prepare(_ settings: TrainingSettings) throws -> SupervisedProblem
+  /// Loads the test set of the checkpoint described by `info`, prepared as in training.
+  static func testSet(
+    for info: CheckpointInfo, settings: EvaluationSettings
+  ) throws -> TensorDataset
+}
+
+extension MLPRecipe {
+  static func train(_ settings: TrainingSettings) throws {
+    Random.seed(settings.seed)
+    try SupervisedTraining.run(prepare(settings), settings: settings)
+  }
+
+  static func evaluate(_ checkpoint: LoadedCheckpoint, settings: EvaluationSettings) throws {
+    let info = checkpoint.info
+    let model = multilayerPerceptron(sizes: info.layerSizes, dropout: info.dropout)
+    do {
+      try model.load(stateDict: checkpoint.tensors)
+    } catch {
+      throw TrainingError.checkpointMismatch(
+        file: checkpoint.url.path,
+        reason: "\(error) (recipe \(info.recipe), layers \(describeSizes(info.layerSizes)))")
+    }
+    let test = try testSet(for: info, settings: settings)
+    print("Model: \(info.recipe), MLP \(describeSizes(info.layerSizes)), "
+      + "\(TestReport.grouped(model.parameterCount)) parameters")
+    print(SupervisedTraining.report(model: model, test: test, info: info).text)
+  }
+}
+
+/// The training loop shared by the MLP recipes: `Trainer.fit` with a progress bar and a CSV log,
+/// then the test report and the checkpoint.
+enum SupervisedTraining {
+  /// Trains `problem.model`, prints its test metrics, and writes `model.safetensors` and
+  /// `history.csv` to `settings.output`.
+  static func run(_ problem: SupervisedProblem, settings: TrainingSettings) throws {
+    let hyperparameters = settings.hyperparameters
+    let optimizerKind = hyperparameters.optimizer ?? .adam
+    var info = problem.info
+    info.seed = settings.seed
+    info.notes["ember.optimizer"] = optimizerKind.rawValue
+    info.notes["ember.learning_rate"] = String(hyperparameters.learningRate)
+    info.notes["ember.batch_size"] = String(hyperparameters.batchSize)
+
+    print(problem.description)
+    print(summary(of: problem.model, inputShape: [info.layerSizes[0]]))
+    print("\(optimizerKind.displayName), learning rate \(hyperparameters.learningRate), "
+      + "batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "
+      + "seed \(settings.seed)")
+    try createDirectory(settings.output)
+
+    let trainer = Trainer(
+      model: problem.model, loss: lossFunction(info.task),
+      optimizer: optimizerKind.make(learningRate: hyperparameters.learningRate),
+      metrics: info.task == .classification ? [Accuracy()] : [MeanAbsoluteError(name: "mae_std")])
+    let train = DataLoader(
+      problem.train, batchSize: hyperparameters.batchSize, shuffle: true, seed: settings.seed)
+    let test = DataLoader(problem.test, batchSize: 1000)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let history = try trainer.fit(
+      train, epochs: hyperparameters.epochs, validation: test,
+      callbacks: [ProgressBar(), CSVLogger(url: settings.historyURL)])
+    let elapsed = (clock.now - start).components
+    let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+    info.notes["ember.epochs"] = String(history.epochs.count)
+    print("Trained \(history.epochs.count) epochs in \(TestReport.format(seconds, 1)) s")
+
+    let report = report(model: problem.model, test: problem.test, info: info)
+    print(report.text)
+    for (key, value) in report.metrics { info.notes["ember.test_" + key] = String(value) }
+    try problem.model.save(to: settings.checkpointURL, metadata: info.metadata)
+    print("Saved \(settings.checkpointURL.path) and \(settings.historyURL.path)")
+  }
+
+  /// The test metrics of `model` for the task in `info`.
+  static func report(
+    model: Sequential, test: TensorDataset, info: CheckpointInfo
+  ) -> (text: String, metrics: [String: Double]) {
+    switch info.task {
+    case .classification:
+      return TestReport.classification(
+        test: test, classNames: info.classNames, predict: { model($0) },
+        loss: lossFunction(.classification))
+    case .regression:
+      return TestReport.regression(
+        test: test, targetMean: info.targetMean ?? 0, targetStd: info.targetStd ?? 1,
+        predict: { model($0) })
+    }
+  }
+
+  /// Cross-entropy of logits against class indices, or the mean squared error.
+  static func lossFunction(_ task: CheckpointInfo.Task) -> (Tensor, Tensor) -> Tensor {
+    switch task {
+    case .classification: return { crossEntropy(logits: $0, labels: $1) }
+    case .regression: return { meanSquaredError($0, $1) }
+    }
+  }
+
+  /// Creates `url` and its parents, throwing a clear error when it cannot.
+  static func createDirectory(_ url: URL) throws(TrainingError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw .unwritableOutput(path: url.path, reason: "it exists and is not a directory")
+      }
+      return
+    }
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      throw .unwritableOutput(path: url.path, reason: error.localizedDescription)
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import Testing
+
+@testable import ember
+
+@Suite struct CheckpointInfoTests {
+  static let file = "/tmp/model.safetensors"
+
+  static func tabularInfo() -> CheckpointInfo {
+    var info = CheckpointInfo(
+      recipe: "tabular", task: .regression, layerSizes: [3, 64, 64, 1], dropout: 0, seed: 7)
+    info.testFraction = 0.2
+    info.featureNames = ["a", "b", "c"]
+    info.featureMean = [0.1, -2.5, 1e-9]
+    info.featureStd = [1, 0.333333333333333, 12345.678]
+    info.targetMean = 3.25
+    info.targetStd = 0.125
+    info.csvPath = "/data/houses.csv"
+    info.targetColumn = "price"
+    info.notes = ["ember.optimizer": "adam"]
+    return info
+  }
+
+  @Test func classificationRoundTrips() throws {
+    let info = CheckpointInfo(
+      recipe: "mnist-mlp", task: .classification, layerSizes: [784, 512, 512, 10], dropout: 0.2,
+      classNames: (0..<10).map(String.init), seed: 42)
+    let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)
+    #expect(decoded == info)
+    #expect(info.metadata["ember.layer_sizes"] == "[784,512,512,10]")
+    #expect(info.metadata["ember.recipe"] == "mnist-mlp")
+  }
+
+  @Test func regressionRoundTripsExactly() throws {
+    let info = Self.tabularInfo()
+    let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)
+    #expect(decoded == info)
+    #expect(decoded.featureStd == [1, 0.333333333333333, 12345.678])
+  }
+
+  @Test func missingKeyIsNamed() {
+    var metadata = Self.tabularInfo().metadata
+    metadata["ember.layer_sizes"] = nil
+    #expect(throws: TrainingError.missingMetadata(key: "ember.layer_sizes", file: Self.file)) {
+      try CheckpointInfo(metadata: metadata, file: Self.file)
+    }
+  }
+
+  @Test func emptyMetadataAsksForTheFormat() {
+    #expect(throws: TrainingError.missingMetadata(key: "ember.format", file: Self.file)) {
+      try CheckpointInfo(metadata: [:], file: Self.file)
+    }
+  }
+
+  @Test(arguments: [
+    ("ember.layer_sizes", "[784"),
+    ("ember.layer_sizes", "[3]"),
+    ("ember.layer_sizes", "[3,0,1]"),
+    ("ember.layer_sizes", "[3,64,64,2]"),  // regression needs one output
+    ("ember.dropout", "1.5"),
+    ("ember.dropout", "half"),
+    ("ember.seed", "-1"),
+    ("ember.task", "clustering"),
+    ("ember.test_fraction", "0"),
+    ("ember.feature_mean", "[0.1,0.2]"),
+    ("ember.feature_std", "[\"x\",1,2]"),
+    ("ember.format", "99"),
+    ("ember.target_std", "nan"),
+  ])
+  func invalidValueIsNamed(key: String, value: String) {
+    var metadata = Self.tabularInfo().metadata
+    metadata[key] = value
+    do {
+      _ = try CheckpointInfo(metadata: metadata, file: Self.file)
+      Issue.record("\(key) = \(value) was accepted")
+    } catch {
+      guard case .invalidMetadata(let badKey, let badValue, let file, _) = error else {
+        Issue.record("unexpected error \(error)")
+        return
+      }
+      #expect(badKey == key)
+      #expect(badValue == value)
+      #expect(file == Self.file)
+      #expect(error.description.contains(key))
+    }
+  }
+
+  @Test func classNamesMustMatchTheOutputLayer() {
+    var metadata = CheckpointInfo(
+      recipe: "iris", task: .classification, layerSizes: [4, 16, 3],
+      classNames: ["a", "b", "c"]).metadata
+    metadata["ember.class_names"] = "[\"a\",\"b\"]"
+    #expect(throws: TrainingError.self) { try CheckpointInfo(metadata: metadata, file: Self.file) }
+  }
+
+  @Test func halfAStandardizationIsMissing() {
+    var metadata = Self.tabularInfo().metadata
+    metadata["ember.feature_std"] = nil
+    #expect(throws: TrainingError.missingMetadata(key: "ember.feature_std", file: Self.file)) {
+      try CheckpointInfo(metadata: metadata, file: Self.file)
+    }
+  }
+}

@@ -61,6 +61,14 @@ public protocol Backend: AnyObject, Sendable {
   /// Sorts along `axis` (stable), writing sorted values and their `int64` source indices.
   func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand)
 
+  /// One Adam/AdamW step fused into a single pass over memory (PyTorch's fused Adam). All operands
+  /// are contiguous, float32 or float64, of one shape; `nil` moments are zero (the first step).
+  /// Writes fresh buffers, never the inputs (a saved state dict may still hold them).
+  func adamStep(
+    _ step: AdamStep, parameter: Operand, gradient: Operand, firstMoment: Operand?,
+    secondMoment: Operand?, maxSecondMoment: Operand?
+  ) -> AdamStepResult
+
   /// Waits until all queued work has finished (a no-op on the CPU).
   func synchronize()
 }

@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 import Foundation
 
@@ -13,8 +14,8 @@ import Foundation
 /// ```
 /// State slots: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (v̂, with `amsgrad`).
 ///
-/// On the CPU with float32 parameters the step runs as one fused loop (``FusedCPUKernels``); the
-/// composed tensor ops below are the fallback for other devices and dtypes, and its test oracle.
+/// The step runs as one fused backend kernel (`Backend.adamStep`); the
+/// composed tensor ops below are its test oracle (`usesFusedKernel = false`).
 public class Adam: OptimizerBase {
   /// Decay rate β₁ of the first-moment average.
   public var beta1: Double
@@ -88,24 +89,28 @@ public class Adam: OptimizerBase {
     return p - m / denominator * stepSize
   }
 
-  /// The same step as one fused CPU loop, or `nil` when the tensors do not allow it.
+  /// The same step as one fused backend kernel (`Backend.adamStep`): one pass over memory.
   private func fusedStep(
     _ parameter: Tensor, _ gradient: Tensor, _ state: inout ParameterState, stepSize: Double,
     correction2: Double
   ) -> Tensor? {
+    guard parameter.dtype.isFloatingPoint, gradient.dtype == parameter.dtype else { return nil }
     let decoupled = decouplesWeightDecay
-    let constants = FusedCPUKernels.AdamConstants(
-      beta1: Float(beta1), oneMinusBeta1: Float(1 - beta1), beta2: Float(beta2),
-      oneMinusBeta2: Float(1 - beta2), correction2: Float(correction2), epsilon: Float(epsilon),
-      stepSize: Float(stepSize), l2: decoupled ? 0 : Float(weightDecay),
-      decay: decoupled && weightDecay != 0 ? Float(1 - learningRate * weightDecay) : 1)
-    guard let result = FusedCPUKernels.adam(
-      parameter: parameter, gradient: gradient, m: state["exp_avg"], v: state["exp_avg_sq"],
-      vMax: state["max_exp_avg_sq"], amsgrad: amsgrad, constants: constants)
-    else { return nil }
-    state["exp_avg"] = result.m
-    state["exp_avg_sq"] = result.v
-    if amsgrad { state["max_exp_avg_sq"] = result.vMax }
-    return result.parameter
+    let step = AdamStep(
+      beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: stepSize, correction2: correction2,
+      l2: decoupled ? 0 : weightDecay,
+      decay: decoupled && weightDecay != 0 ? 1 - learningRate * weightDecay : 1, amsgrad: amsgrad)
+    let p = parameter.contiguous(), g = gradient.contiguous()
+    let m = state["exp_avg"]?.contiguous(), v = state["exp_avg_sq"]?.contiguous()
+    let vMax = state["max_exp_avg_sq"]?.contiguous()
+    let result = p.backend.adamStep(
+      step, parameter: p.operand, gradient: g.operand, firstMoment: m?.operand,
+      secondMoment: v?.operand, maxSecondMoment: vMax?.operand)
+    let layout = Layout(contiguous: p.shape)
+    func tensor(_ buffer: Buffer) -> Tensor { Tensor(buffer: buffer, layout: layout, dtype: p.dtype) }
+    state["exp_avg"] = tensor(result.firstMoment)
+    state["exp_avg_sq"] = tensor(result.secondMoment)
+    if let maxSecondMoment = result.maxSecondMoment { state["max_exp_avg_sq"] = tensor(maxSecondMoment) }
+    return tensor(result.parameter)
   }
 }

@@ -33,9 +33,13 @@ extension Tensor {
     let rhs = right.detached().collapsedBatch(batch, rows: k, columns: n)
     let c = Operand(buffer: out.buffer, layout: Layout(contiguous: [batchCount, m, n]), dtype: type)
     a.backend.matmul(lhs, rhs, to: c)
-    // dA = G·Bᵀ, dB = Aᵀ·G (broadcast batch axes are summed back in backward)
+    // dA = G·Bᵀ, dB = Aᵀ·G (broadcast batch axes are summed back in backward). Each gradient is
+    // produced in its input's memory order: for a transposed input (`x·Wᵀ` in Linear) it is
+    // computed as (B·Gᵀ)ᵀ or (Gᵀ·A)ᵀ, so the gradient that reaches W is contiguous.
     return record("matmul", out, inputs: [left, right]) { g in
-      [g.matmul(right.transposed()), left.transposed().matmul(g)]
+      let da = left.isTransposedView ? right.matmul(g.transposed()).transposed() : g.matmul(right.transposed())
+      let db = right.isTransposedView ? g.transposed().matmul(left).transposed() : left.transposed().matmul(g)
+      return [da, db]
     }
   }
 
@@ -66,5 +70,11 @@ extension Tensor {
       buffer: source.buffer,
       layout: Layout(shape: [batchCount, rows, columns], strides: [batchStride!] + inner, offset: full.offset),
       dtype: source.dtype)
+  }
+
+  /// `true` when the last two axes are stored column-major (a transposed view of a row-major matrix).
+  var isTransposedView: Bool {
+    rank >= 2 && shape[rank - 2] > 1 && shape[rank - 1] > 1 && strides[rank - 2] == 1
+      && strides[rank - 1] == shape[rank - 2]
   }
 }

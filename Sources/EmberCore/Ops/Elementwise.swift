@@ -73,14 +73,18 @@ extension Tensor {
   /// Elementwise product with broadcasting.
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     let out = launchBinary(.mul, lhs, rhs, name: "mul")
-    return record("mul", out, inputs: [lhs, rhs]) { g in [g * rhs, g * lhs] }  // dA = G·B, dB = G·A
+    return record("mul", out, inputs: [lhs, rhs]) { g in  // dA = G·B, dB = G·A
+      [lhs.gradNode == nil ? nil : g * rhs, rhs.gradNode == nil ? nil : g * lhs]
+    }
   }
 
   /// Elementwise true division with broadcasting (integer ÷ integer gives float32).
   public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
     let out = launchBinary(.div, lhs, rhs, name: "div")
     // dA = G / B, dB = −G·A / B²
-    return record("div", out, inputs: [lhs, rhs]) { g in [g / rhs, -g * lhs / (rhs * rhs)] }
+    return record("div", out, inputs: [lhs, rhs]) { g in
+      [lhs.gradNode == nil ? nil : g / rhs, rhs.gradNode == nil ? nil : -g * lhs / (rhs * rhs)]
+    }
   }
 
   /// Elementwise negation.

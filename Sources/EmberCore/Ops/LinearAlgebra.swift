@@ -36,9 +36,12 @@ extension Tensor {
     // dA = G·Bᵀ, dB = Aᵀ·G (broadcast batch axes are summed back in backward). Each gradient is
     // produced in its input's memory order: for a transposed input (`x·Wᵀ` in Linear) it is
     // computed as (B·Gᵀ)ᵀ or (Gᵀ·A)ᵀ, so the gradient that reaches W is contiguous.
+    // An input that tracks no gradient (a data batch) gets none computed.
     return record("matmul", out, inputs: [left, right]) { g in
-      let da = left.isTransposedView ? right.matmul(g.transposed()).transposed() : g.matmul(right.transposed())
-      let db = right.isTransposedView ? g.transposed().matmul(left).transposed() : left.transposed().matmul(g)
+      let da: Tensor? = left.gradNode == nil ? nil
+        : left.isTransposedView ? right.matmul(g.transposed()).transposed() : g.matmul(right.transposed())
+      let db: Tensor? = right.gradNode == nil ? nil
+        : right.isTransposedView ? g.transposed().matmul(left).transposed() : left.transposed().matmul(g)
       return [da, db]
     }
   }

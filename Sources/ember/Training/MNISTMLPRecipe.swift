@@ -2,7 +2,7 @@ import Ember
 import Foundation
 
 /// `ember train mnist-mlp`: the classic 784-512-512-10 MLP (ReLU, dropout 0.2) on MNIST, Adam
-/// at 1e-3, batch 128. Reaches about 98.2% test accuracy in 12 epochs.
+/// at 1e-3 with cosine decay, batch 128.
 enum MNISTMLPRecipe: MLPRecipe {
   static let name = "mnist-mlp"
   static let summary = "784-512-512-10 MLP (ReLU, dropout 0.2) on MNIST digits"

@@ -66,7 +66,8 @@ enum SupervisedTraining {
 
     print(problem.description)
     print(summary(of: problem.model, inputShape: [info.layerSizes[0]]))
-    print("\(optimizerKind.displayName), learning rate \(hyperparameters.learningRate), "
+    print("\(optimizerKind.displayName), learning rate \(hyperparameters.learningRate) "
+      + "(cosine decay over the epochs), "
       + "batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "
       + "seed \(settings.seed)")
     try createDirectory(settings.output)
@@ -82,7 +83,13 @@ enum SupervisedTraining {
     let start = clock.now
     let history = try trainer.fit(
       train, epochs: hyperparameters.epochs, validation: test,
-      callbacks: [ProgressBar(), CSVLogger(url: settings.historyURL)])
+      callbacks: [
+        // The learning rate follows a cosine from its initial value towards 0 over the run: the
+        // last epochs settle instead of bouncing around the minimum.
+        LearningRateScheduler(
+          schedule: CosineDecay(initial: hyperparameters.learningRate, totalSteps: hyperparameters.epochs)),
+        ProgressBar(), CSVLogger(url: settings.historyURL),
+      ])
     let elapsed = (clock.now - start).components
     let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     info.notes["ember.epochs"] = String(history.epochs.count)

@@ -21,4 +21,10 @@ void ember_exp_f32(const float *x, float *y, long n);
 void ember_sigmoid_f32(const float *x, float *y, long n);
 /// Softmax (log-softmax when `logarithm` is nonzero) of each contiguous row of `cols` floats.
 void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm);
+// Optimizer steps (Optimizer.c); outputs must not overlap inputs.
+/// One Adam step with both moments present, no AMSGrad and no weight decay:
+/// m₁ = β₁m₀ + (1 − β₁)g, v₁ = β₂v₀ + (1 − β₂)g², p₁ = p₀ − stepSize·m₁ / (√v₁ / correction2 + ε).
+void ember_adam_f32(const float *p0, const float *g0, const float *m0, const float *v0, float *p1,
+                    float *m1, float *v1, long n, float beta1, float oneMinusBeta1, float beta2,
+                    float oneMinusBeta2, float correction2, float epsilon, float stepSize);
 #endif

@@ -1,3 +1,4 @@
+import CEmberKernels
 import EmberBackend
 
 /// Fused optimizer steps: one pass that reads the parameter, gradient and state and writes their new
@@ -45,6 +46,17 @@ enum OptimizerKernels {
     let correction2 = T(step.correction2), epsilon = T(step.epsilon), stepSize = T(step.stepSize)
     let l2 = T(step.l2), decay = T(step.decay)
     Parallel.forEachChunk(parameter.count, costPerItem: 8) { range in
+      if T.self == Float.self, let m0, let v0, vMax1 == nil, l2 == 0, decay == 1 {
+        // The common float32 case as a vectorized C loop.
+        func f(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+          UnsafeMutableRawPointer(pointer + range.lowerBound).assumingMemoryBound(to: Float.self)
+        }
+        ember_adam_f32(
+          f(p0), f(g0), f(m0), f(v0), f(p1), f(m1), f(v1), range.count, Float(step.beta1),
+          Float(1 - step.beta1), Float(step.beta2), Float(1 - step.beta2), Float(step.correction2),
+          Float(step.epsilon), Float(step.stepSize))
+        return
+      }
       if let m0, let v0, vMax1 == nil, l2 == 0, decay == 1 {
         // The common case (Adam or AdamW without decay, after the first step), branch-free.
         for i in range {

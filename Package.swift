@@ -33,8 +33,11 @@ let package = Package(
     .executableTarget(name: "MNISTFit", dependencies: ["Ember"], path: "Examples/MNISTFit"),
     .testTarget(name: "EmberBackendTests", dependencies: ["EmberBackend"]),
     .testTarget(name: "EmberCPUTests", dependencies: ["EmberCPU", "EmberBackend"]),
-    .testTarget(name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend"]),
-    .testTarget(name: "EmberNNTests", dependencies: ["EmberNN"]),
+    // Helpers shared by the test targets (the gradient check); not part of any product.
+    .target(name: "EmberTestSupport", dependencies: ["EmberCore"], path: "Tests/EmberTestSupport"),
+    .testTarget(
+      name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend", "EmberTestSupport"]),
+    .testTarget(name: "EmberNNTests", dependencies: ["EmberNN", "EmberTestSupport"]),
     .testTarget(name: "EmberOptimTests", dependencies: ["EmberOptim"]),
     .testTarget(name: "EmberDataTests", dependencies: ["EmberData"]),
     .testTarget(name: "EmberTrainTests", dependencies: ["EmberTrain"]),

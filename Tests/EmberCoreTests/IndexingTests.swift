@@ -1,5 +1,6 @@
 import EmberBackend
 import Foundation
+import EmberTestSupport
 import Testing
 
 @testable import EmberCore

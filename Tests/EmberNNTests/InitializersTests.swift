@@ -1,6 +1,7 @@
 import EmberBackend
 import EmberCore
 import Foundation
+import EmberTestSupport
 import Testing
 
 @testable import EmberNN

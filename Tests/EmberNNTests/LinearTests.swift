@@ -1,5 +1,6 @@
 import EmberBackend
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @testable import EmberNN

@@ -2,15 +2,18 @@ import EmberBackend
 import Foundation
 import Testing
 
-@testable import EmberCore
+import EmberCore
+
+// Helpers shared by the test targets: deterministic values, strided test inputs, the Float64
+// central-difference gradient check, and closeness expectations.
 
 /// How a test input is laid out in memory, so ops are checked on strided views too.
-enum InputLayout: String, CaseIterable, Sendable {
+public enum InputLayout: String, CaseIterable, Sendable {
   case contiguous, transposed, sliced
 }
 
 /// Deterministic test values in `range` (a simple LCG, independent of the library's generator).
-func testValues(_ count: Int, in range: ClosedRange<Double>, seed: UInt64) -> [Double] {
+public func testValues(_ count: Int, in range: ClosedRange<Double>, seed: UInt64) -> [Double] {
   var state = seed &* 6364136223846793005 &+ 1442695040888963407
   return (0..<count).map { _ in
     state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -20,7 +23,7 @@ func testValues(_ count: Int, in range: ClosedRange<Double>, seed: UInt64) -> [D
 }
 
 /// A float64 tensor of `shape` holding `values` (row-major), stored with `layout`.
-func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> Tensor {
+public func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> Tensor {
   switch layout {
   case .contiguous:
     return Tensor(values, shape: shape)
@@ -62,7 +65,7 @@ func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> Tensor 
 /// The scalar checked is `Σ f(x)·w` with fixed pseudo-random weights `w`, so every output element
 /// matters. Relative error is `|analytic − numeric| / max(1, |analytic|, |numeric|)`.
 @discardableResult
-func checkGradients(
+public func checkGradients(
   _ name: String, shapes: [[Int]], range: ClosedRange<Double>, layout: InputLayout = .contiguous,
   tolerance: Double = 1e-6, step: Double = 1e-6,
   sourceLocation: SourceLocation = #_sourceLocation,
@@ -71,7 +74,17 @@ func checkGradients(
   let values = shapes.enumerated().map { i, shape in
     testValues(shape.reduce(1, *), in: range, seed: UInt64(i + 1) * 7919)
   }
-  let probe = f(values.indices.map { Tensor(values[$0], shape: shapes[$0]) })
+  return checkGradients(
+    name, values: values, shapes: shapes, layout: layout, tolerance: tolerance, step: step,
+    sourceLocation: sourceLocation, f)
+}
+
+/// The check itself, at the row-major `values` of each input.
+private func checkGradients(
+  _ name: String, values: [[Double]], shapes: [[Int]], layout: InputLayout, tolerance: Double,
+  step: Double, sourceLocation: SourceLocation, _ f: @escaping ([Tensor]) -> Tensor
+) -> Double {
+  let probe = withoutGradients { f(values.indices.map { Tensor(values[$0], shape: shapes[$0]) }) }
   let weights = Tensor(testValues(probe.count, in: 0.5...1.5, seed: 4242), shape: probe.shape)
   func loss(_ inputs: [[Double]]) -> Double {
     withoutGradients {
@@ -104,7 +117,7 @@ func checkGradients(
 }
 
 /// `#expect` that two arrays match elementwise within `tolerance` (absolute + relative).
-func expectClose(
+public func expectClose(
   _ actual: [Double], _ expected: [Double], tolerance: Double = 1e-9, _ what: String = "",
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -116,4 +129,16 @@ func expectClose(
       return
     }
   }
+}
+
+/// Checks `f`'s gradients at the given float64 `inputs` (contiguous) against central differences;
+/// see the shape-based `checkGradients` for the method.
+@discardableResult
+public func checkGradients(
+  _ name: String, inputs values: [Tensor], tolerance: Double = 1e-6, step: Double = 1e-6,
+  sourceLocation: SourceLocation = #_sourceLocation, _ f: @escaping ([Tensor]) -> Tensor
+) -> Double {
+  checkGradients(
+    name, values: values.map(\.doubles), shapes: values.map(\.shape), layout: .contiguous,
+    tolerance: tolerance, step: step, sourceLocation: sourceLocation, f)
 }

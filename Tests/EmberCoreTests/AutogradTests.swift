@@ -37,6 +37,16 @@ import Testing
     expectClose(y.backward()[bias]!.doubles, [2, 2, 2])
   }
 
+  @Test func maximumAndMinimumSplitTiesLikePyTorch() {
+    let a = Tensor([1.0, 2.0, 3.0]).requiringGradient(), b = Tensor([1.0, 5.0, 0.0]).requiringGradient()
+    let gMax = a.maximum(b).sum().backward()
+    expectClose(gMax[a]!.doubles, [0.5, 0, 1])
+    expectClose(gMax[b]!.doubles, [0.5, 1, 0])
+    let gMin = a.minimum(b).sum().backward()
+    expectClose(gMin[a]!.doubles, [0.5, 1, 0])
+    expectClose(gMin[b]!.doubles, [0.5, 0, 1])
+  }
+
   @Test func gradientsAccumulate() {
     let w = Tensor([1.0, 2.0]).requiringGradient()
     let g1 = (w * 3).sum().backward()

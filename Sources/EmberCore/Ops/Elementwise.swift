@@ -123,22 +123,27 @@ extension Tensor {
   /// `self` raised to a scalar power.
   public func pow(_ exponent: Double) -> Tensor { pow(scalarLike(exponent)) }
 
-  /// Elementwise maximum with broadcasting (the gradient goes to `self` on ties).
+  /// Elementwise maximum with broadcasting (on ties the gradient is split evenly, like PyTorch).
   public func maximum(_ other: Tensor) -> Tensor {
     let out = Tensor.launchBinary(.maximum, self, other, name: "maximum")
     return Tensor.record("maximum", out, inputs: [self, other]) { [self] g in
-      let pickSelf = self.greaterEqual(other)  // dA = G·[a ≥ b], dB = G·[a < b]
-      return [Tensor.where(pickSelf, g, 0), Tensor.where(pickSelf, 0, g)]
+      Tensor.pickGradients(g, first: self.greater(other), tie: self.equal(other))
     }
   }
 
-  /// Elementwise minimum with broadcasting (the gradient goes to `self` on ties).
+  /// Elementwise minimum with broadcasting (on ties the gradient is split evenly, like PyTorch).
   public func minimum(_ other: Tensor) -> Tensor {
     let out = Tensor.launchBinary(.minimum, self, other, name: "minimum")
     return Tensor.record("minimum", out, inputs: [self, other]) { [self] g in
-      let pickSelf = self.lessEqual(other)  // dA = G·[a ≤ b], dB = G·[a > b]
-      return [Tensor.where(pickSelf, g, 0), Tensor.where(pickSelf, 0, g)]
+      Tensor.pickGradients(g, first: self.less(other), tie: self.equal(other))
     }
+  }
+
+  /// The pullback of a two-way pick: dA = G·[picked a] + G/2·[tie], dB = G·[picked b] + G/2·[tie].
+  private static func pickGradients(_ g: Tensor, first: Tensor, tie: Tensor) -> [Tensor?] {
+    let half = g * 0.5
+    return [Tensor.where(tie, half, Tensor.where(first, g, 0)),
+            Tensor.where(tie, half, Tensor.where(first, 0, g))]
   }
 
   /// Elementwise maximum with a scalar.

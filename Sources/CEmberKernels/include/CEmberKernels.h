@@ -1,6 +1,7 @@
 #ifndef CEMBER_KERNELS_H
 #define CEMBER_KERNELS_H
 // The few SIMD inner loops that need AVX2/AVX-512, chosen at run time (see PERFORMANCE.md).
+#include <stdint.h>
 int ember_cpu_features(void);
 // GEMM micro-kernels (Gemm.c): C[0..<m, 0..<n] (+)= A·B for one MR×NR tile, where `a` is a packed
 // panel of k steps × MR values, `b` one of k steps × NR values (both zero-padded), `c` row-major with
@@ -27,4 +28,10 @@ void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int 
 void ember_adam_f32(const float *p0, const float *g0, const float *m0, const float *v0, float *p1,
                     float *m1, float *v1, long n, float beta1, float oneMinusBeta1, float beta2,
                     float oneMinusBeta2, float correction2, float epsilon, float stepSize);
+// Philox 4×32-10 (Philox.c).
+/// One block: four 32-bit words of counter `counter` under key `key` (Random123's `philox4x32`).
+void ember_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+/// The words `word ..< word + n` of the stream `(key, stream)`: word `w` is word `w % 4` of the
+/// block whose counter is `(w / 4) as 64 bits, stream as 64 bits` (low words first).
+void ember_philox_u32(uint64_t key, uint64_t stream, uint64_t word, uint32_t *out, long n);
 #endif

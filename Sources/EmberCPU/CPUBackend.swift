@@ -30,6 +30,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func download(_ operand: Operand, to destination: UnsafeMutableRawPointer) {
+    cache.countDownload()
     let count = operand.count
     let wrapper = Buffer(device: .cpu, pointer: destination, byteCount: count * operand.dtype.byteSize, release: nil)
     copy(operand, to: Operand(buffer: wrapper, layout: Layout(contiguous: operand.shape), dtype: operand.dtype))
@@ -91,6 +92,10 @@ public final class CPUBackend: Backend, @unchecked Sendable {
       step, parameter: parameter, gradient: gradient, firstMoment: firstMoment,
       secondMoment: secondMoment, maxSecondMoment: maxSecondMoment, allocate: allocate)
   }
+
+  public var memoryStatistics: MemoryStatistics { cache.memoryStatistics }
+
+  public func resetPeakMemory() { cache.resetPeak() }
 
   public func synchronize() {}
 }

@@ -69,6 +69,10 @@ public protocol Backend: AnyObject, Sendable {
     secondMoment: Operand?, maxSecondMoment: Operand?
   ) -> AdamStepResult
 
+  /// Fills the contiguous `out` with draws from `distribution`, element `e` computed from the Philox
+  /// stream at `position` and `e` alone (the words each element reads are in `RandomDistribution`).
+  func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand)
+
   /// Live and peak bytes and allocation and download counts of this backend.
   var memoryStatistics: MemoryStatistics { get }
 

@@ -93,6 +93,10 @@ public final class CPUBackend: Backend, @unchecked Sendable {
       secondMoment: secondMoment, maxSecondMoment: maxSecondMoment, allocate: allocate)
   }
 
+  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
+    RandomKernels.random(distribution, at: position, to: out)
+  }
+
   public var memoryStatistics: MemoryStatistics { cache.memoryStatistics }
 
   public func resetPeakMemory() { cache.resetPeak() }

@@ -2,15 +2,11 @@ import EmberCore
 
 // Index-level splits: each returns positions into a dataset, to wrap with `Subset(of:indices:)`.
 
-/// `0..<count` in a random order drawn from `generator` (Fisher–Yates).
+/// `indices` in a random order: a permutation drawn from `generator` (`Tensor.randomPermutation`).
 func shuffled(_ indices: [Int], using generator: inout RandomGenerator) -> [Int] {
-  var values = indices
-  var i = values.count - 1
-  while i > 0 {
-    values.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1))))
-    i -= 1
+  Tensor.randomPermutation(indices.count, using: &generator).scalars(as: Int.self).map {
+    indices[$0]
   }
-  return values
 }
 
 /// Part sizes for `count` items split by `fractions` (summing to 1): floors, with the remainder

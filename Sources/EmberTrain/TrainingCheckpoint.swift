@@ -141,7 +141,8 @@ public final class TrainingCheckpoint: Callback {
 
   private static func decodeState(_ text: String, key: String, file: String) throws -> [UInt64] {
     let words = text.split(separator: ",").compactMap { UInt64($0) }
-    guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+    guard words.count == text.split(separator: ",").count, RandomGenerator.isValidState(words)
+    else {
       throw TrainingCheckpointError.invalidMetadata(key: key, value: text, file: file)
     }
     return words

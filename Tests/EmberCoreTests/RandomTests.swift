@@ -2,20 +2,103 @@ import EmberBackend
 import Foundation
 import Testing
 
+@testable import EmberCPU
 @testable import EmberCore
 
+private let threadLock = NSLock()
+
 @Suite struct RandomTests {
-  @Test func seedingFollowsSplitMix64AndXoshiro256StarStar() {
-    // Reference values from the published SplitMix64 and xoshiro256** algorithms.
-    var generator = RandomGenerator(seed: 0)
+  @Test func drawsFollowTheReferenceFromWordZero() {
+    // Tests/References/philox_random.py (Python 3.11.7): the seed is the key, draws start at word 0
+    // and each reserves whole blocks of four words.
+    var generator = RandomGenerator(seed: 42)
+    #expect(generator.state == [42, 0])
+    _ = Tensor.uniform([3], using: &generator)  // words 0..<3, reserves 0..<4
+    #expect(generator.offset == 4)
+    let normal = Tensor.normal([3], mean: 1, standardDeviation: 2, using: &generator).floats
+    for (value, reference) in zip(normal, [-1.7617088534225287, 6.250747209658136, -1.303966504825869]) {
+      #expect(Swift.abs(Double(value) - reference) < 4e-6)
+    }
+    #expect(generator.offset == 8)
     #expect(
-      generator.state == [
-        0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F, 0xF88B_B8A8_724C_81EC,
+      Tensor.uniform([8], in: -2...3, using: &generator).floats == [
+        2.129333972930908, 1.2915773391723633, 1.0137195587158203, 1.8679232597351074,
+        1.647996187210083, 1.3531990051269531, 0.9320015907287598, -0.1043698787689209,
       ])
-    #expect(
-      [generator.next(), generator.next(), generator.next()] == [
-        0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
-      ])
+    #expect(generator.offset == 16)
+  }
+
+  @Test func reserveAdvancesByWholeBlocks() {
+    var generator = RandomGenerator(seed: 9)
+    #expect(generator.reserve(words: 0) == PhiloxPosition(key: 9, word: 0))
+    #expect(generator.reserve(words: 1) == PhiloxPosition(key: 9, word: 0))
+    #expect(generator.reserve(words: 4) == PhiloxPosition(key: 9, word: 4))
+    #expect(generator.reserve(words: 5) == PhiloxPosition(key: 9, word: 8))
+    #expect(generator.offset == 16)
+    // Each creation function reserves the words its elements read, rounded up to blocks.
+    let draws: [(String, (inout RandomGenerator) -> Tensor, UInt64)] = [
+      ("normal float64 × 5", { Tensor.normal([5], dtype: .float64, using: &$0) }, 12),
+      ("uniform float64 × 3", { Tensor.uniform([3], dtype: .float64, using: &$0) }, 8),
+      ("bernoulli × 100", { Tensor.bernoulli([100], probability: 0.5, using: &$0) }, 100),
+      ("permutation of 10", { Tensor.randomPermutation(10, using: &$0) }, 20),
+      ("integers × 3", { Tensor.randomIntegers([3], in: 0..<5, using: &$0) }, 8),
+      ("truncated normal × 0", { Tensor.truncatedNormal([0], using: &$0) }, 0),
+    ]
+    for (name, draw, words) in draws {
+      let before = generator.offset
+      _ = draw(&generator)
+      #expect(generator.offset - before == words, "\(name)")
+    }
+  }
+
+  @Test func nextIsTheFirstTwoWordsOfAFreshBlock() {
+    var generator = RandomGenerator(seed: 42)
+    _ = generator.reserve(words: 3)
+    let words = (4..<6).map { Philox.word(at: PhiloxPosition(key: 42, word: UInt64($0))) }
+    #expect(generator.next() == UInt64(words[1]) << 32 | UInt64(words[0]))
+    #expect(generator.offset == 8)
+    #expect(generator.nextInt(below: 10) < 10)
+  }
+
+  @Test func everyCreationFunctionIsTheSameOnOneAndTwoThreads() {
+    let draws: [(String, (inout RandomGenerator) -> [Double])] = [
+      ("uniform", { Tensor.uniform([100_003], in: -1...2, using: &$0).floats.map(Double.init) }),
+      ("uniform64", { Tensor.uniform([100_003], dtype: .float64, using: &$0).doubles }),
+      ("normal", { Tensor.normal([100_003], using: &$0).floats.map(Double.init) }),
+      ("normal64", { Tensor.normal([5, 20_001], dtype: .float64, using: &$0).doubles }),
+      ("truncatedNormal", { Tensor.truncatedNormal([100_003], using: &$0).floats.map(Double.init) }),
+      ("bernoulli", { Tensor.bernoulli([100_003], probability: 0.4, using: &$0).floats.map(Double.init) }),
+      ("randomIntegers", {
+        Tensor.randomIntegers([100_003], in: -50..<50, using: &$0).scalars(as: Int.self).map(Double.init)
+      }),
+      ("randomPermutation", {
+        Tensor.randomPermutation(100_003, using: &$0).scalars(as: Int.self).map(Double.init)
+      }),
+      ("small normal", { Tensor.normal([7], using: &$0).floats.map(Double.init) }),
+    ]
+    for (name, draw) in draws {
+      func run(threads: Int) -> [Double] {
+        threadLock.lock()
+        defer { threadLock.unlock() }
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        var generator = RandomGenerator(seed: 2024)
+        return draw(&generator)
+      }
+      #expect(run(threads: 1) == run(threads: 2), "\(name)")
+    }
+  }
+
+  @Test func stateRoundTrips() {
+    var generator = RandomGenerator(seed: 0xFEED)
+    _ = Tensor.normal([13], using: &generator)
+    let state = generator.state
+    #expect(state == [0xFEED, 16])
+    #expect(RandomGenerator(state: state) == generator)
+    #expect(RandomGenerator.isValidState(state))
+    #expect(!RandomGenerator.isValidState([1, 2, 3, 4]))  // an xoshiro state of old checkpoints
+    #expect(!RandomGenerator.isValidState([1, 6]))  // not at a block boundary
   }
 
   @Test func sameSeedGivesSameNumbers() {

@@ -56,7 +56,8 @@ import Testing
     #expect(metadata["note"] == "hello")
     let loaderState = loader.generator.state.map(String.init).joined(separator: ",")
     #expect(metadata["loader_state"] == loaderState)
-    #expect(metadata["random_state"]?.split(separator: ",").count == 4)
+    // The Philox generator's state: key and word offset.
+    #expect(metadata["random_state"]?.split(separator: ",").count == 2)
     let keys = Set(try SafeTensors.read(from: url).tensors.keys)
     #expect(keys.contains("model.0.weight") && keys.contains("optimizer.0.weight.momentum_buffer"))
   }
@@ -82,6 +83,21 @@ import Testing
     let deeper = Sequential { Linear(2, 16); ReLU(); Linear(16, 3); ReLU(); Linear(3, 3) }
     #expect(throws: TrainingCheckpointError.missingKey("model.4.bias", file: url.path)) {
       try TrainingCheckpoint.restore(from: url, model: deeper, optimizer: optimizer)
+    }
+  }
+
+  @Test func anOldFourWordRandomStateIsRejected() throws {
+    let url = temporaryURL("xoshiro.safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let t = trainer(seed: 1)
+    try TrainingCheckpoint.save(to: url, model: t.model, optimizer: t.optimizer, epoch: 0)
+    var (tensors, metadata) = try SafeTensors.read(from: url)
+    metadata["random_state"] = "1,2,3,4"  // a xoshiro256** state from before the Philox generator
+    try SafeTensors.write(tensors, metadata: metadata, to: url)
+    #expect(throws: TrainingCheckpointError.invalidMetadata(
+      key: "random_state", value: "1,2,3,4", file: url.path)
+    ) {
+      try TrainingCheckpoint.restore(from: url, model: t.model, optimizer: t.optimizer)
     }
   }
 

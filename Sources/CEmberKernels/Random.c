@@ -114,7 +114,11 @@ static void normal_generic(const uint32_t *words, float *out, long count, float 
 
 void ember_normal_f32(const uint32_t *words, float *out, long count, float mean, float std,
                       int variant) {
-  if (variant < 0) variant = ember_cpu_features() & 2 ? 2 : ember_cpu_features() & 1 ? 1 : 0;
+  static int best = -1;  // chosen once; a benign race writes the same value
+  if (variant < 0) {
+    if (best < 0) best = ember_cpu_features() & 2 ? 2 : ember_cpu_features() & 1 ? 1 : 0;
+    variant = best;
+  }
 #if defined(__x86_64__)
   if (variant == 2) { normal_avx512(words, out, count, mean, std); return; }
   if (variant == 1) { normal_avx2(words, out, count, mean, std); return; }

@@ -21,7 +21,9 @@
 ///   CDF, `α = (low − mean) / std` and `β = (high − mean) / std`, element `e` is
 ///   `clamp(mean + std · Φ⁻¹(Φ(α) + (Φ(β) − Φ(α)) · v), low, high)`, where `v` is the midpoint uniform
 ///   `(Float(w >> 8) + 0.5) · 2⁻²⁴` (float32) or `(Double(x >> 11) + 0.5) · 2⁻⁵³` (float64), never 0 or
-///   1. Computed in `Double` for both dtypes (`Φ⁻¹` by Wichura's AS241, as Python's `NormalDist`).
+///   1. When `α + β > 0` the same value is computed in the mirrored lower tail, as
+///   `−Φ⁻¹(Φ(−β) + (Φ(−α) − Φ(−β)) · (1 − v))`, so bounds far above the mean keep their precision.
+///   Computed in `Double` for both dtypes (`Φ⁻¹` by Wichura's AS241, as Python's `NormalDist`).
 /// - `bernoulli`: element `e` is 1 (`true`) when `UInt64(word e) < UInt64((p · 2³²).rounded(.down))`,
 ///   else 0, for every output dtype (dropout keeps element `e` when Bernoulli(1 − p) is 1 at the same
 ///   position, so `Tensor.bernoulli` and dropout masks agree).

@@ -116,11 +116,18 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
         word: 12),
       as: Double.self)
     let expected64 = [
-      1.4486896381550194, 1.0947340934876486, 0.5975900001488925, 1.4239551296110062,
-      0.8942598983972342, 0.8193632230108173,
+      1.4486896381550194, 1.0947340934876488, 0.5975900001488927, 1.4239551296110062,
+      0.8942598983972342, 0.8193632230108172,
     ]
     for (value, reference) in zip(d, expected64) {
       #expect(Swift.abs(value - reference) < 1e-14, "\(value) vs \(reference)")
+    }
+    // Far in the upper tail (drawn in the mirrored lower tail).
+    let tail = TestSupport.values(
+      draw(.truncatedNormal(mean: 0, standardDeviation: 1, low: 8, high: 9), 3, .float64, key: 11),
+      as: Double.self)
+    for (value, reference) in zip(tail, [8.383232397786868, 8.050024758633592, 8.144256332258536]) {
+      #expect(Swift.abs(value - reference) < 1e-12, "\(value) vs \(reference)")
     }
   }
 

@@ -78,8 +78,10 @@ def normal(key, first, n, mean, std, double):
 def truncated_normal(key, first, n, mean, std, low, high, double):
     unit = statistics.NormalDist()
     cdf = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))
-    p_low = cdf((low - mean) / std)
-    mass = cdf((high - mean) / std) - p_low
+    alpha, beta = (low - mean) / std, (high - mean) / std
+    mirrored = alpha + beta > 0  # drawn in the mirrored lower tail, where p keeps its precision
+    p_low = cdf(-beta) if mirrored else cdf(alpha)
+    mass = (cdf(-alpha) if mirrored else cdf(beta)) - p_low
     out = []
     for e in range(n):
         if double:
@@ -87,7 +89,8 @@ def truncated_normal(key, first, n, mean, std, low, high, double):
             v = ((bits >> 11) + 0.5) * 2.0**-53
         else:
             v = ((word(key, first + e) >> 8) + 0.5) * 2.0**-24
-        x = mean + std * unit.inv_cdf(p_low + mass * v)
+        z = -unit.inv_cdf(p_low + mass * (1 - v)) if mirrored else unit.inv_cdf(p_low + mass * v)
+        x = mean + std * z
         out.append(min(max(x, low), high))
     return out
 
@@ -129,6 +132,8 @@ if __name__ == "__main__":
          truncated_normal(11, 0, 6, 0.0, 1.0, -2.0, 2.0, False))
     show("truncated normal float64 N(1, 0.5) in [0.2, 3], key 11, word 12, 6 elements",
          truncated_normal(11, 12, 6, 1.0, 0.5, 0.2, 3.0, True))
+    show("truncated normal float64 N(0, 1) in [8, 9], key 11, word 0, 3 elements",
+         truncated_normal(11, 0, 3, 0.0, 1.0, 8.0, 9.0, True))
     show("bernoulli p 0.3, key 5, word 0, 16 elements", bernoulli(5, 0, 16, 0.3))
     show("integers -3 ..< 4, key 9, word 0, 8 elements", integers(9, 0, 8, -3, 7))
     show("permutation of 10, key 1, word 0", permutation(1, 0, 10))

@@ -106,10 +106,16 @@ enum RandomKernels {
       }
     case (.truncatedNormal(let mean, let standardDeviation, let low, let high), _):
       let alpha = (low - mean) / standardDeviation, beta = (high - mean) / standardDeviation
-      let pLow = normalCDF(alpha), mass = normalCDF(beta) - pLow
+      // An interval lying mostly above the mean is drawn in the mirrored lower tail, where
+      // probabilities near 0 keep their precision: Φ⁻¹(p) = −Φ⁻¹(1 − p).
+      let mirrored = alpha + beta > 0
+      let pLow = mirrored ? normalCDF(-beta) : normalCDF(alpha)
+      let mass = (mirrored ? normalCDF(-alpha) : normalCDF(beta)) - pLow
       @inline(__always) func value(_ v: Double) -> Double {
-        let x = mean + standardDeviation * inverseNormalCDF(pLow + mass * v)
-        return Swift.min(Swift.max(x, low), high)
+        let z =
+          mirrored
+          ? -inverseNormalCDF(pLow + mass * (1 - v)) : inverseNormalCDF(pLow + mass * v)
+        return Swift.min(Swift.max(mean + standardDeviation * z, low), high)
       }
       if dtype == .float32 {
         let o = out.assumingMemoryBound(to: Float.self)

@@ -38,7 +38,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     set {
       precondition(
         Self.isValidState(newValue),
-        "RandomGenerator: state must be [key, offset] with the offset a multiple of 4; got \(newValue)")
+        "RandomGenerator: state must be [key, offset], the offset a multiple of 4; got \(newValue)")
       (key, offset) = (newValue[0], newValue[1])
     }
   }
@@ -126,4 +126,3 @@ public enum Random {
     return try body(&shared)
   }
 }
-

@@ -122,7 +122,8 @@ extension Tensor {
     on device: Device = .cpu
   ) -> Tensor {
     draw(
-      normalDistribution(mean, standardDeviation), shape, dtype: dtype, device: device, op: "normal",
+      normalDistribution(mean, standardDeviation), shape, dtype: dtype, device: device,
+      op: "normal",
       reserving: reserveShared)
   }
 
@@ -220,7 +221,8 @@ extension Tensor {
   {
     precondition(!range.isEmpty, "randomIntegers: range \(range) is empty")
     precondition(
-      dtype != .int32 || (range.lowerBound >= Int(Int32.min) && range.upperBound <= Int(Int32.max) + 1),
+      dtype != .int32
+        || (range.lowerBound >= Int(Int32.min) && range.upperBound <= Int(Int32.max) + 1),
       "randomIntegers: range \(range) does not fit int32")
     return .integers(
       low: Int64(range.lowerBound),

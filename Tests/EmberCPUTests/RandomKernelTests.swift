@@ -62,18 +62,23 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
   @Test func wordsMatchTheReference() {
     var words = [UInt32](repeating: 0, count: 6)
     ember_philox_u32(42, 0, 0, &words, 6)
-    #expect(words == [2_632_642_643, 2_012_563_771, 314_527_917, 1_463_989_207, 4_242_219_303, 1_404_726_525])
+    #expect(
+      words == [
+        2_632_642_643, 2_012_563_771, 314_527_917, 1_463_989_207, 4_242_219_303, 1_404_726_525,
+      ])
     #expect((0..<6).map { Philox.word(at: PhiloxPosition(key: 42, word: UInt64($0))) } == words)
   }
 
   @Test func uniformMatchesTheReferenceExactly() {
-    let f = TestSupport.values(draw(.uniform(low: -2, high: 3), 8, .float32, key: 42, word: 8), as: Float.self)
+    let f = TestSupport.values(
+      draw(.uniform(low: -2, high: 3), 8, .float32, key: 42, word: 8), as: Float.self)
     let expected: [Float] = [
       2.129333972930908, 1.2915773391723633, 1.0137195587158203, 1.8679232597351074,
       1.647996187210083, 1.3531990051269531, 0.9320015907287598, -0.1043698787689209,
     ]
     #expect(f == expected)
-    let d = TestSupport.values(draw(.uniform(low: 0, high: 1), 4, .float64, key: 7), as: Double.self)
+    let d = TestSupport.values(
+      draw(.uniform(low: 0, high: 1), 4, .float64, key: 7), as: Double.self)
     #expect(d == [0.7501522221031126, 0.0856578653012815, 0.7952840373401903, 0.9578541904156558])
   }
 
@@ -108,7 +113,9 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
       -0.25242554407158585, 0.4806143209551204,
     ]
     for (value, reference) in zip(f, expected) {
-      #expect(Swift.abs(Double(value) - reference) < 2e-7 * Swift.abs(reference), "\(value) vs \(reference)")
+      #expect(
+        Swift.abs(Double(value) - reference) < 2e-7 * Swift.abs(reference),
+        "\(value) vs \(reference)")
     }
     let d = TestSupport.values(
       draw(
@@ -185,7 +192,10 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
     var portable = [Float](repeating: 0, count: count)
     ember_normal_f32(words, &portable, count, 0, 1, 0)
     #expect(portable[0] == 0 && portable[1] == 0)
-    #expect(Swift.abs(Double(Foundation.hypot(portable[2], portable[3])) - (48 * Foundation.log(2.0)).squareRoot()) < 1e-5)
+    #expect(
+      Swift.abs(
+        Double(Foundation.hypot(portable[2], portable[3])) - (48 * Foundation.log(2.0)).squareRoot()
+      ) < 1e-5)
     #expect(portable.allSatisfy { $0.isFinite })
     let features = ember_cpu_features()
     for variant in [1, 2] where features & Int32(variant) != 0 {
@@ -223,7 +233,7 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
         : TestSupport.values(out, as: Double.self)
       let (mean, variance) = moments(values)
       #expect(Swift.abs(mean - 2) < 0.015, "\(dtype) mean \(mean)")  // σ/√n = 3e-3
-      #expect(Swift.abs(variance - 9) < 0.065, "\(dtype) variance \(variance)")  // 9·√(2/n) = 0.0127
+      #expect(Swift.abs(variance - 9) < 0.065, "\(dtype) variance \(variance)")  // 9·√(2/n): 0.013
       let z = values.map { ($0 - 2) / 3 }
       let skew = z.reduce(0) { $0 + $1 * $1 * $1 } / Double(n)
       let kurtosis = z.reduce(0) { $0 + $1 * $1 * $1 * $1 } / Double(n)
@@ -246,7 +256,8 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
     let expectedVariance =
       1 + (low * phi(low) - high * phi(high)) / mass - expectedMean * expectedMean
     for dtype in [DType.float32, .float64] {
-      let out = draw(.truncatedNormal(mean: 0, standardDeviation: 1, low: low, high: high), n, dtype, key: 3)
+      let out = draw(
+        .truncatedNormal(mean: 0, standardDeviation: 1, low: low, high: high), n, dtype, key: 3)
       let values =
         dtype == .float32
         ? TestSupport.values(out, as: Float.self).map(Double.init)
@@ -255,29 +266,41 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
       let (mean, variance) = moments(values)
       #expect(Swift.abs(mean - expectedMean) < 0.004, "\(dtype) mean \(mean) vs \(expectedMean)")
       #expect(Swift.abs(variance - expectedVariance) < 0.004, "\(dtype) variance \(variance)")
-      #expect(ksDistance(values) { (cdf(Swift.min(Swift.max($0, low), high)) - cdf(low)) / mass } < 0.0025)
+      #expect(
+        ksDistance(values) { (cdf(Swift.min(Swift.max($0, low), high)) - cdf(low)) / mass } < 0.0025
+      )
     }
     // Bounds far from the mean still give values inside them.
     let tail = TestSupport.values(
-      draw(.truncatedNormal(mean: 0, standardDeviation: 1, low: 3, high: 3.5), 10_000, .float32, key: 4),
+      draw(
+        .truncatedNormal(mean: 0, standardDeviation: 1, low: 3, high: 3.5), 10_000, .float32, key: 4
+      ),
       as: Float.self)
     #expect(tail.allSatisfy { $0 >= 3 && $0 <= 3.5 })
   }
 
   @Test func bernoulliAndIntegerFrequencies() {
     let n = 1_000_000
-    let ones = TestSupport.values(draw(.bernoulli(probability: 0.3), n, .bool, key: 5), as: UInt8.self)
+    let ones = TestSupport.values(
+      draw(.bernoulli(probability: 0.3), n, .bool, key: 5), as: UInt8.self)
     #expect(ones.allSatisfy { $0 <= 1 })
     let share = Double(ones.reduce(0) { $0 + Int($1) }) / Double(n)
     #expect(Swift.abs(share - 0.3) < 0.00255, "\(share)")  // σ = 4.6e-4
-    #expect(TestSupport.values(draw(.bernoulli(probability: 1), 100, .int32, key: 5), as: Int32.self).allSatisfy { $0 == 1 })
-    #expect(TestSupport.values(draw(.bernoulli(probability: 0), 100, .int32, key: 5), as: Int32.self).allSatisfy { $0 == 0 })
+    #expect(
+      TestSupport.values(draw(.bernoulli(probability: 1), 100, .int32, key: 5), as: Int32.self)
+        .allSatisfy { $0 == 1 })
+    #expect(
+      TestSupport.values(draw(.bernoulli(probability: 0), 100, .int32, key: 5), as: Int32.self)
+        .allSatisfy { $0 == 0 })
 
-    let values = TestSupport.values(draw(.integers(low: -3, width: 7), n, .int64, key: 6), as: Int64.self)
+    let values = TestSupport.values(
+      draw(.integers(low: -3, width: 7), n, .int64, key: 6), as: Int64.self)
     var counts = [Int](repeating: 0, count: 7)
     for v in values { counts[Int(v + 3)] += 1 }
     let expected = Double(n) / 7
-    let chiSquare = counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+    let chiSquare = counts.reduce(0) {
+      $0 + (Double($1) - expected) * (Double($1) - expected) / expected
+    }
     #expect(chiSquare < 22.5, "\(counts)")  // 6 degrees of freedom, p = 0.001
     let wide = TestSupport.values(
       draw(.integers(low: Int64.min, width: UInt64.max), 1000, .int64, key: 6), as: Int64.self)
@@ -293,7 +316,8 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
     var counts: [[Int64]: Int] = [:]
     let trials = 24_000
     for trial in 0..<trials {
-      let p = TestSupport.values(draw(.permutation, 4, .int64, key: 8, word: UInt64(8 * trial)), as: Int64.self)
+      let p = TestSupport.values(
+        draw(.permutation, 4, .int64, key: 8, word: UInt64(8 * trial)), as: Int64.self)
       counts[p, default: 0] += 1
     }
     #expect(counts.count == 24)
@@ -304,9 +328,14 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
   @Test func wordCountsCoverWhatElementsRead() {
     #expect(RandomDistribution.uniform(low: 0, high: 1).wordCount(count: 5, dtype: .float32) == 5)
     #expect(RandomDistribution.uniform(low: 0, high: 1).wordCount(count: 5, dtype: .float64) == 10)
-    #expect(RandomDistribution.normal(mean: 0, standardDeviation: 1).wordCount(count: 5, dtype: .float32) == 6)
-    #expect(RandomDistribution.normal(mean: 0, standardDeviation: 1).wordCount(count: 5, dtype: .float64) == 12)
-    #expect(RandomDistribution.bernoulli(probability: 0.5).wordCount(count: 5, dtype: .float64) == 5)
+    #expect(
+      RandomDistribution.normal(mean: 0, standardDeviation: 1).wordCount(count: 5, dtype: .float32)
+        == 6)
+    #expect(
+      RandomDistribution.normal(mean: 0, standardDeviation: 1).wordCount(count: 5, dtype: .float64)
+        == 12)
+    #expect(
+      RandomDistribution.bernoulli(probability: 0.5).wordCount(count: 5, dtype: .float64) == 5)
     #expect(RandomDistribution.integers(low: 0, width: 3).wordCount(count: 5, dtype: .int32) == 10)
     #expect(RandomDistribution.permutation.wordCount(count: 5, dtype: .int64) == 10)
   }
@@ -315,10 +344,14 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
     var words = [UInt32](repeating: 0, count: 41)
     ember_philox_u32(0xDEAD_BEEF_0123_4567, 5, 3, &words, 41)
     #expect(
-      (0..<41).map { Philox.word(at: PhiloxPosition(key: 0xDEAD_BEEF_0123_4567, stream: 5, word: 3 + UInt64($0))) }
+      (0..<41).map {
+        Philox.word(at: PhiloxPosition(key: 0xDEAD_BEEF_0123_4567, stream: 5, word: 3 + UInt64($0)))
+      }
         == words)
     #expect(
-      Philox.block(counter: SIMD4(0x243f_6a88, 0x85a3_08d3, 0x1319_8a2e, 0x0370_7344), key: SIMD2(0xa409_3822, 0x299f_31d0))
+      Philox.block(
+        counter: SIMD4(0x243f_6a88, 0x85a3_08d3, 0x1319_8a2e, 0x0370_7344),
+        key: SIMD2(0xa409_3822, 0x299f_31d0))
         == SIMD4(0xd16c_fe09, 0x94fd_cceb, 0x5001_e420, 0x2412_6ea1))
   }
 }

@@ -16,7 +16,9 @@ private let threadLock = NSLock()
     _ = Tensor.uniform([3], using: &generator)  // words 0..<3, reserves 0..<4
     #expect(generator.offset == 4)
     let normal = Tensor.normal([3], mean: 1, standardDeviation: 2, using: &generator).floats
-    for (value, reference) in zip(normal, [-1.7617088534225287, 6.250747209658136, -1.303966504825869]) {
+    for (value, reference) in zip(
+      normal, [-1.7617088534225287, 6.250747209658136, -1.303966504825869])
+    {
       #expect(Swift.abs(Double(value) - reference) < 4e-6)
     }
     #expect(generator.offset == 8)
@@ -66,14 +68,26 @@ private let threadLock = NSLock()
       ("uniform64", { Tensor.uniform([100_003], dtype: .float64, using: &$0).doubles }),
       ("normal", { Tensor.normal([100_003], using: &$0).floats.map(Double.init) }),
       ("normal64", { Tensor.normal([5, 20_001], dtype: .float64, using: &$0).doubles }),
-      ("truncatedNormal", { Tensor.truncatedNormal([100_003], using: &$0).floats.map(Double.init) }),
-      ("bernoulli", { Tensor.bernoulli([100_003], probability: 0.4, using: &$0).floats.map(Double.init) }),
-      ("randomIntegers", {
-        Tensor.randomIntegers([100_003], in: -50..<50, using: &$0).scalars(as: Int.self).map(Double.init)
-      }),
-      ("randomPermutation", {
-        Tensor.randomPermutation(100_003, using: &$0).scalars(as: Int.self).map(Double.init)
-      }),
+      (
+        "truncatedNormal", { Tensor.truncatedNormal([100_003], using: &$0).floats.map(Double.init) }
+      ),
+      (
+        "bernoulli",
+        { Tensor.bernoulli([100_003], probability: 0.4, using: &$0).floats.map(Double.init) }
+      ),
+      (
+        "randomIntegers",
+        {
+          Tensor.randomIntegers([100_003], in: -50..<50, using: &$0).scalars(as: Int.self).map(
+            Double.init)
+        }
+      ),
+      (
+        "randomPermutation",
+        {
+          Tensor.randomPermutation(100_003, using: &$0).scalars(as: Int.self).map(Double.init)
+        }
+      ),
       ("small normal", { Tensor.normal([7], using: &$0).floats.map(Double.init) }),
     ]
     for (name, draw) in draws {

@@ -12,9 +12,12 @@ enum RandomKernels {
   /// Elements per tile, even so that a normal pair never straddles two tiles.
   static let tileSize = 2048
 
-  static func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
+  static func random(
+    _ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand
+  ) {
     precondition(
-      out.layout.isContiguous, "random: the output must be contiguous, not strides \(out.layout.strides)")
+      out.layout.isContiguous,
+      "random: the output must be contiguous, not strides \(out.layout.strides)")
     let count = out.count
     let dtype = out.dtype
     let cost: Int
@@ -31,17 +34,20 @@ enum RandomKernels {
       cost = 2
     case .normal(_, let standardDeviation):
       precondition(dtype.isFloatingPoint, "random: normal needs a float dtype, not \(dtype)")
-      precondition(standardDeviation >= 0, "random: negative standard deviation \(standardDeviation)")
+      precondition(
+        standardDeviation >= 0, "random: negative standard deviation \(standardDeviation)")
       cost = dtype == .float32 ? 4 : 40
     case .truncatedNormal(_, let standardDeviation, let low, let high):
-      precondition(dtype.isFloatingPoint, "random: truncatedNormal needs a float dtype, not \(dtype)")
+      precondition(
+        dtype.isFloatingPoint, "random: truncatedNormal needs a float dtype, not \(dtype)")
       precondition(
         standardDeviation > 0 && low < high,
         "random: truncatedNormal needs a positive standard deviation and low < high, got "
           + "\(standardDeviation), [\(low), \(high)]")
       cost = 40
     case .bernoulli(let probability):
-      precondition((0...1).contains(probability), "random: probability \(probability) is not in 0...1")
+      precondition(
+        (0...1).contains(probability), "random: probability \(probability) is not in 0...1")
       cost = 1
     case .integers(_, let width):
       precondition(width > 0, "random: integers need a positive width")
@@ -52,7 +58,8 @@ enum RandomKernels {
     let tiles = (count + tileSize - 1) / tileSize
     let base = out.buffer.pointer + out.layout.offset * dtype.byteSize
     Parallel.forEachChunk(tiles, costPerItem: tileSize * cost) { range in
-      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: wordsPerElement * tileSize) { words in
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: wordsPerElement * tileSize) {
+        words in
         for tile in range {
           let start = tile * tileSize
           let n = Swift.min(tileSize, count - start)
@@ -62,8 +69,9 @@ enum RandomKernels {
           ember_philox_u32(
             position.key, position.stream, position.word &+ UInt64(wordsPerElement * start),
             words.baseAddress!, wordsPerElement * elementsRead)
-          fill(distribution, words: words.baseAddress!, count: n, dtype: dtype,
-               out: base + start * dtype.byteSize)
+          fill(
+            distribution, words: words.baseAddress!, count: n, dtype: dtype,
+            out: base + start * dtype.byteSize)
         }
       }
     }
@@ -77,7 +85,9 @@ enum RandomKernels {
     switch (distribution, dtype) {
     case (.uniform(let low, let high), .float32):
       let o = out.assumingMemoryBound(to: Float.self)
-      let lo = Float(low), width = Float(high - low), hi = Float(high)
+      let lo = Float(low)
+      let width = Float(high - low)
+      let hi = Float(high)
       for i in 0..<n {
         let x = lo + width * unitFloat(w[i])
         o[i] = x < hi ? x : hi
@@ -105,7 +115,8 @@ enum RandomKernels {
         i += 2
       }
     case (.truncatedNormal(let mean, let standardDeviation, let low, let high), _):
-      let alpha = (low - mean) / standardDeviation, beta = (high - mean) / standardDeviation
+      let alpha = (low - mean) / standardDeviation
+      let beta = (high - mean) / standardDeviation
       // An interval lying mostly above the mean is drawn in the mirrored lower tail, where
       // probabilities near 0 keep their precision: Φ⁻¹(p) = −Φ⁻¹(1 − p).
       let mirrored = alpha + beta > 0
@@ -165,7 +176,8 @@ enum RandomKernels {
 
   @inline(__always)
   private static func bernoulli<T>(
-    _ w: UnsafeMutablePointer<UInt32>, _ n: Int, _ threshold: UInt64, _ out: UnsafeMutableRawPointer,
+    _ w: UnsafeMutablePointer<UInt32>, _ n: Int, _ threshold: UInt64,
+    _ out: UnsafeMutableRawPointer,
     _ one: T, _ zero: T
   ) {
     let o = out.assumingMemoryBound(to: T.self)
@@ -240,7 +252,8 @@ enum RandomKernels {
       return q * num / den
     }
     var r = (-Foundation.log(q <= 0 ? p : 1 - p)).squareRoot()
-    var num: Double, den: Double
+    var num: Double
+    var den: Double
     if r <= 5 {
       r -= 1.6
       num = 7.745_450_142_783_414_076_40e-4

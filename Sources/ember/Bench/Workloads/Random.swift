@@ -6,7 +6,7 @@ extension BenchWorkload {
   /// sorting random keys.
   static let random = BenchWorkload(
     name: "random",
-    summary: "16M float32 uniform/normal draws (elements/s); 60k permutation, Fisher–Yates vs key sort (ms)"
+    summary: "16M float32 uniform/normal draws (elements/s); 60k permutation by Fisher–Yates, sort"
   ) {
     let count = 16 << 20
     var generator = RandomGenerator(seed: 0)

@@ -23,7 +23,7 @@ import EmberOptim
 /// The model is a reference: `fit` trains the caller's model in place.
 public final class Trainer {
   /// The model being trained.
-  public let model: any Layer
+  public let model: any TensorLayer
   /// Maps `(predictions, targets)` to a scalar loss.
   public let loss: (Tensor, Tensor) -> Tensor
   /// The optimizer that applies each step's gradients.
@@ -48,7 +48,7 @@ public final class Trainer {
 
   /// A trainer for `model` that minimizes `loss(predictions, targets)` with `optimizer`.
   public init(
-    model: any Layer, loss: @escaping (Tensor, Tensor) -> Tensor, optimizer: any Optimizer,
+    model: any TensorLayer, loss: @escaping (Tensor, Tensor) -> Tensor, optimizer: any Optimizer,
     metrics: [any Metric] = []
   ) {
     self.model = model

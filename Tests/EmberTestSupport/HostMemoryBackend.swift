@@ -11,12 +11,23 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   private let lock = Lock()
   private var stats = MemoryStatistics()
 
-  /// The test backend of `device`, registered with `Backends` on first use.
-  public static let shared: HostMemoryBackend = {
-    let backend = HostMemoryBackend(device: .cuda(15))
-    Backends.register(backend)
-    return backend
-  }()
+  /// The test backend named `cuda:15`, registered with `Backends` on first use.
+  public static let shared = named(15)
+
+  nonisolated(unsafe) private static var instances: [Int: HostMemoryBackend] = [:]
+  private static let instancesLock = Lock()
+
+  /// The test backend named `cuda:index`, registered on first use. Tests that count a backend's
+  /// downloads or bytes take an index of their own, since tests run in parallel.
+  public static func named(_ index: Int) -> HostMemoryBackend {
+    instancesLock.run {
+      if let existing = instances[index] { return existing }
+      let backend = HostMemoryBackend(device: .cuda(index))
+      Backends.register(backend)
+      instances[index] = backend
+      return backend
+    }
+  }
 
   init(device: Device) { self.device = device }
 

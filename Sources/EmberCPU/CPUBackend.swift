@@ -1,15 +1,18 @@
 import EmberBackend
 import Foundation
 
+/// The registry's loader for the CPU backend: added at program start by a C constructor in
+/// CEmberKernels (BackendRegistration.c), called once on the registry's first use.
+@_cdecl("ember_cpu_backend_load")
+public func loadCPUBackend() -> UnsafeMutableRawPointer? {
+  BackendList([CPUBackend.shared]).retainedPointer()
+}
+
 /// The CPU backend: kernels over raw buffers, multi-threaded above a size threshold, matrix products
 /// through a BLAS loaded at run time (or the built-in GEMM).
 public final class CPUBackend: Backend, @unchecked Sendable {
-  /// The one CPU backend of the process, registered with `Backends` on first use.
-  public static let shared: CPUBackend = {
-    let backend = CPUBackend()
-    Backends.register(backend)
-    return backend
-  }()
+  /// The one CPU backend of the process; the registry finds it through `loadCPUBackend()`.
+  public static let shared = CPUBackend()
 
   public let device = Device.cpu
   let cache = BufferCache()
@@ -60,8 +63,8 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     ReductionKernels.reduce(op, x, axes: axes, to: out)
   }
 
-  public func matmul(_ a: Operand, _ b: Operand, to c: Operand) {
-    GemmKernels.matmul(a, b, to: c)
+  public func matmul(_ a: Operand, _ b: Operand, to c: Operand, alpha: Double, beta: Double) {
+    GemmKernels.matmul(a, b, to: c, alpha: alpha, beta: beta)
   }
 
   public func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand) {

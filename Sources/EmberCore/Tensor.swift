@@ -1,5 +1,4 @@
 import EmberBackend
-import EmberCPU
 
 /// An n-dimensional array with reverse-mode automatic differentiation.
 ///
@@ -21,7 +20,11 @@ public struct Tensor: @unchecked Sendable {
   /// Element type.
   public let dtype: DType
   /// The node that produced this tensor in the gradient graph, or `nil` when no gradient is tracked.
-  public internal(set) var gradNode: GradNode?
+  public internal(set) var gradNode: GradNode? {
+    didSet { gradOutput = 0 }
+  }
+  /// Which output of `gradNode` this tensor is (0 unless the op made several).
+  var gradOutput = 0
 
   /// Wraps a buffer; no copy is made.
   public init(buffer: Buffer, layout: Layout, dtype: DType) {
@@ -53,9 +56,10 @@ public struct Tensor: @unchecked Sendable {
   public var operand: Operand { Operand(buffer: buffer, layout: layout, dtype: dtype) }
 
   static func backend(for device: Device) -> any Backend {
-    if device == .cpu { return CPUBackend.shared }
     guard let backend = Backends.backend(for: device) else {
-      preconditionFailure("Tensor: no backend is loaded for device \(device)")
+      preconditionFailure(
+        "Tensor: no backend is loaded for device \(device) (available: \(Backends.available)); "
+          + "link its target (`import Ember` brings the CPU)")
     }
     return backend
   }

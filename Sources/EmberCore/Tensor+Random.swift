@@ -28,7 +28,7 @@ extension Tensor {
   /// permutation needs a one-axis `int64` shape), using `generator`.
   public static func random(
     _ distribution: RandomDistribution, _ shape: [Int], dtype: DType = .float32,
-    on device: Device = .cpu, using generator: inout RandomGenerator
+    on device: Device = .default, using generator: inout RandomGenerator
   ) -> Tensor {
     draw(distribution, shape, dtype: dtype, device: device, op: "random") {
       generator.reserve(words: $0)
@@ -38,7 +38,7 @@ extension Tensor {
   /// A tensor of `shape` drawn from `distribution` and the default generator.
   public static func random(
     _ distribution: RandomDistribution, _ shape: [Int], dtype: DType = .float32,
-    on device: Device = .cpu
+    on device: Device = .default
   ) -> Tensor {
     draw(distribution, shape, dtype: dtype, device: device, op: "random", reserving: reserveShared)
   }
@@ -58,7 +58,7 @@ extension Tensor {
   /// `[0, 1)` of 24 (float32) or 53 (float64) random bits; `high` is reached only by rounding.
   public static func uniform(
     _ shape: [Int], in range: ClosedRange<Double> = 0...1, dtype: DType = .float32,
-    on device: Device = .cpu, using generator: inout RandomGenerator
+    on device: Device = .default, using generator: inout RandomGenerator
   ) -> Tensor {
     draw(uniformDistribution(range), shape, dtype: dtype, device: device, op: "uniform") {
       generator.reserve(words: $0)
@@ -68,7 +68,7 @@ extension Tensor {
   /// Uniform samples from `range`, drawn from the default generator.
   public static func uniform(
     _ shape: [Int], in range: ClosedRange<Double> = 0...1, dtype: DType = .float32,
-    on device: Device = .cpu
+    on device: Device = .default
   ) -> Tensor {
     draw(
       uniformDistribution(range), shape, dtype: dtype, device: device, op: "uniform",
@@ -78,7 +78,8 @@ extension Tensor {
   /// Uniform samples from a `Float` range (`in: -bound...bound` with a `Float` bound).
   @_disfavoredOverload
   public static func uniform(
-    _ shape: [Int], in range: ClosedRange<Float>, dtype: DType = .float32, on device: Device = .cpu,
+    _ shape: [Int], in range: ClosedRange<Float>, dtype: DType = .float32,
+    on device: Device = .default,
     using generator: inout RandomGenerator
   ) -> Tensor {
     uniform(
@@ -89,7 +90,8 @@ extension Tensor {
   /// Uniform samples from a `Float` range, drawn from the default generator.
   @_disfavoredOverload
   public static func uniform(
-    _ shape: [Int], in range: ClosedRange<Float>, dtype: DType = .float32, on device: Device = .cpu
+    _ shape: [Int], in range: ClosedRange<Float>, dtype: DType = .float32,
+    on device: Device = .default
   ) -> Tensor {
     uniform(
       shape, in: Double(range.lowerBound)...Double(range.upperBound), dtype: dtype, on: device)
@@ -109,7 +111,7 @@ extension Tensor {
   /// of elements (see `RandomDistribution.normal`).
   public static func normal(
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, dtype: DType = .float32,
-    on device: Device = .cpu, using generator: inout RandomGenerator
+    on device: Device = .default, using generator: inout RandomGenerator
   ) -> Tensor {
     draw(
       normalDistribution(mean, standardDeviation), shape, dtype: dtype, device: device, op: "normal"
@@ -119,7 +121,7 @@ extension Tensor {
   /// Normal samples drawn from the default generator.
   public static func normal(
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, dtype: DType = .float32,
-    on device: Device = .cpu
+    on device: Device = .default
   ) -> Tensor {
     draw(
       normalDistribution(mean, standardDeviation), shape, dtype: dtype, device: device,
@@ -148,7 +150,7 @@ extension Tensor {
   /// bounds far out in one tail (beyond about 8σ) lose precision, as in PyTorch.
   public static func truncatedNormal(
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, lower: Double? = nil,
-    upper: Double? = nil, dtype: DType = .float32, on device: Device = .cpu,
+    upper: Double? = nil, dtype: DType = .float32, on device: Device = .default,
     using generator: inout RandomGenerator
   ) -> Tensor {
     draw(
@@ -160,7 +162,7 @@ extension Tensor {
   /// Truncated normal samples drawn from the default generator.
   public static func truncatedNormal(
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, lower: Double? = nil,
-    upper: Double? = nil, dtype: DType = .float32, on device: Device = .cpu
+    upper: Double? = nil, dtype: DType = .float32, on device: Device = .default
   ) -> Tensor {
     draw(
       truncatedNormalDistribution(mean, standardDeviation, lower, upper), shape, dtype: dtype,
@@ -178,7 +180,7 @@ extension Tensor {
   /// 1 with `probability`, 0 otherwise (`true`/`false` for a `bool` dtype), like `torch.bernoulli`:
   /// element `e` is 1 when its word is below `⌊p·2³²⌋`, the test dropout's mask uses.
   public static func bernoulli(
-    _ shape: [Int], probability: Double, dtype: DType = .float32, on device: Device = .cpu,
+    _ shape: [Int], probability: Double, dtype: DType = .float32, on device: Device = .default,
     using generator: inout RandomGenerator
   ) -> Tensor {
     draw(bernoulliDistribution(probability), shape, dtype: dtype, device: device, op: "bernoulli") {
@@ -188,7 +190,7 @@ extension Tensor {
 
   /// Bernoulli samples drawn from the default generator.
   public static func bernoulli(
-    _ shape: [Int], probability: Double, dtype: DType = .float32, on device: Device = .cpu
+    _ shape: [Int], probability: Double, dtype: DType = .float32, on device: Device = .default
   ) -> Tensor {
     draw(
       bernoulliDistribution(probability), shape, dtype: dtype, device: device, op: "bernoulli",
@@ -200,7 +202,7 @@ extension Tensor {
   /// A random ordering of `0..<n` (`int64`), like `torch.randperm`: Fisher–Yates fed by two
   /// counter-based words per step (see `RandomDistribution.permutation`).
   public static func randomPermutation(
-    _ n: Int, on device: Device = .cpu, using generator: inout RandomGenerator
+    _ n: Int, on device: Device = .default, using generator: inout RandomGenerator
   ) -> Tensor {
     precondition(n >= 0, "randomPermutation: n = \(n) is negative")
     return draw(.permutation, [n], dtype: .int64, device: device, op: "randomPermutation") {
@@ -209,7 +211,7 @@ extension Tensor {
   }
 
   /// A random ordering of `0..<n` drawn from the default generator.
-  public static func randomPermutation(_ n: Int, on device: Device = .cpu) -> Tensor {
+  public static func randomPermutation(_ n: Int, on device: Device = .default) -> Tensor {
     precondition(n >= 0, "randomPermutation: n = \(n) is negative")
     return draw(
       .permutation, [n], dtype: .int64, device: device, op: "randomPermutation",
@@ -232,7 +234,7 @@ extension Tensor {
   /// Uniform integers from `range` (`int64` unless `dtype` says), like `torch.randint`: two words
   /// per element, multiply-shift (see `RandomDistribution.integers`).
   public static func randomIntegers(
-    _ shape: [Int], in range: Range<Int>, dtype: DType = .int64, on device: Device = .cpu,
+    _ shape: [Int], in range: Range<Int>, dtype: DType = .int64, on device: Device = .default,
     using generator: inout RandomGenerator
   ) -> Tensor {
     draw(
@@ -242,7 +244,7 @@ extension Tensor {
 
   /// Uniform integers from `range` drawn from the default generator.
   public static func randomIntegers(
-    _ shape: [Int], in range: Range<Int>, dtype: DType = .int64, on device: Device = .cpu
+    _ shape: [Int], in range: Range<Int>, dtype: DType = .int64, on device: Device = .default
   ) -> Tensor {
     draw(
       integersDistribution(range, dtype), shape, dtype: dtype, device: device,

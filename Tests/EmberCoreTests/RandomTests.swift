@@ -1,4 +1,5 @@
 import EmberBackend
+import EmberTestSupport
 import Foundation
 import Testing
 
@@ -102,6 +103,16 @@ private let threadLock = NSLock()
       }
       #expect(run(threads: 1) == run(threads: 2), "\(name)")
     }
+  }
+
+  @Test func drawsOnAnotherDeviceMatchTheCPU() {
+    // The second device's backend runs the same kernel: the numbers follow the seed, not the device.
+    let other = HostMemoryBackend.named(21).device
+    var a = RandomGenerator(seed: 5), b = RandomGenerator(seed: 5)
+    let there = withDevice(other) { Tensor.normal([3, 7], using: &a) }
+    #expect(there.device == other)
+    #expect(there.to(.cpu).floats == Tensor.normal([3, 7], on: .cpu, using: &b).floats)
+    #expect(a == b)
   }
 
   @Test func stateRoundTrips() {

@@ -108,6 +108,9 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
 
   public var memoryStatistics: MemoryStatistics { lock.run { stats } }
   public func resetPeakMemory() { lock.run { stats.peakBytes = stats.currentBytes } }
+  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
+    cpu.random(distribution, at: position, to: host(out))
+  }
   public func synchronize() {}
 }
 

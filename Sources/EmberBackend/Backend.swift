@@ -26,6 +26,10 @@ public protocol Backend: AnyObject, Sendable {
   /// Sets every element `destination` sees to `value` (converted to its dtype).
   func fill(_ destination: Operand, with value: Double)
 
+  /// Fills the contiguous `out` with draws from `distribution`, element `e` computed from the Philox
+  /// stream at `position` and `e` alone (the words each element reads are in `RandomDistribution`).
+  func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand)
+
   /// `out = op(x)`; `out` has `x`'s shape.
   func unary(_ op: UnaryOp, _ x: Operand, to out: Operand)
 
@@ -70,10 +74,6 @@ public protocol Backend: AnyObject, Sendable {
     _ step: AdamStep, parameter: Operand, gradient: Operand, firstMoment: Operand?,
     secondMoment: Operand?, maxSecondMoment: Operand?
   ) -> AdamStepResult
-
-  /// Fills the contiguous `out` with draws from `distribution`, element `e` computed from the Philox
-  /// stream at `position` and `e` alone (the words each element reads are in `RandomDistribution`).
-  func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand)
 
   /// Live and peak bytes and allocation and download counts of this backend.
   var memoryStatistics: MemoryStatistics { get }

@@ -46,6 +46,10 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   public func fill(_ destination: Operand, with value: Double) {
     CopyKernels.fill(destination, with: value)
   }
+  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
+    RandomKernels.random(distribution, at: position, to: out)
+  }
+
 
   public func unary(_ op: UnaryOp, _ x: Operand, to out: Operand) {
     ElementwiseKernels.unary(op, x, to: out)
@@ -94,10 +98,6 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     OptimizerKernels.adam(
       step, parameter: parameter, gradient: gradient, firstMoment: firstMoment,
       secondMoment: secondMoment, maxSecondMoment: maxSecondMoment, allocate: allocate)
-  }
-
-  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
-    RandomKernels.random(distribution, at: position, to: out)
   }
 
   public var memoryStatistics: MemoryStatistics { cache.memoryStatistics }

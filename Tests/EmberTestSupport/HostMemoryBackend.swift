@@ -67,6 +67,9 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
 
   public func copy(_ source: Operand, to destination: Operand) { cpu.copy(host(source), to: host(destination)) }
   public func fill(_ destination: Operand, with value: Double) { cpu.fill(host(destination), with: value) }
+  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
+    cpu.random(distribution, at: position, to: host(out))
+  }
   public func unary(_ op: UnaryOp, _ x: Operand, to out: Operand) { cpu.unary(op, host(x), to: host(out)) }
   public func binary(_ op: BinaryOp, _ a: Operand, _ b: Operand, to out: Operand) {
     cpu.binary(op, host(a), host(b), to: host(out))
@@ -108,9 +111,6 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
 
   public var memoryStatistics: MemoryStatistics { lock.run { stats } }
   public func resetPeakMemory() { lock.run { stats.peakBytes = stats.currentBytes } }
-  public func random(_ distribution: RandomDistribution, at position: PhiloxPosition, to out: Operand) {
-    cpu.random(distribution, at: position, to: host(out))
-  }
   public func synchronize() {}
 }
 

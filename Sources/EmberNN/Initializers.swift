@@ -94,9 +94,9 @@ public struct Initializer: Sendable {
     }
   }
 
-  /// Normal samples with `standardDeviation`, redrawn outside `mean ± 2σ` unless other bounds are
+  /// Normal samples with `standardDeviation` restricted to `mean ± 2σ` unless other bounds are
   /// given (Keras's `TruncatedNormal`; PyTorch's `trunc_normal_` takes absolute bounds, ±2 by
-  /// default, which coincide when σ = 1).
+  /// default, which coincide when σ = 1), drawn by the inverse CDF as `trunc_normal_` does.
   public static func truncatedNormal(
     standardDeviation: Double, mean: Double = 0, lower: Double? = nil, upper: Double? = nil
   ) -> Initializer {

@@ -35,10 +35,11 @@ void ember_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint3
 /// block whose counter is `(w / 4) as 64 bits, stream as 64 bits` (low words first).
 void ember_philox_u32(uint64_t key, uint64_t stream, uint64_t word, uint32_t *out, long n);
 // Random numbers from Philox words (Random.c).
-/// Box–Muller normals: for each pair j, out[2j] = mean + std·r·cos θ and out[2j + 1] = mean + std·r·sin θ
-/// with u₁ = 1 − (words[2j] >> 8)·2⁻²⁴, u₂ = (words[2j + 1] >> 8)·2⁻²⁴, r = √(−2 ln u₁), θ = 2π·u₂.
-/// Writes `count` floats (an odd count still reads its last pair's two words); `words` and `out` may
-/// be the same memory. `variant`: -1 best for this CPU, 0 portable, 1 AVX2, 2 AVX-512 (same results).
+/// Box–Muller normals: for each pair j, out[2j] = mean + std·(r·cos θ) and
+/// out[2j + 1] = mean + std·(r·sin θ), with u₁ = 1 − (words[2j] >> 8)·2⁻²⁴,
+/// u₂ = (words[2j + 1] >> 8)·2⁻²⁴, r = √(−2 ln u₁), θ = 2π·u₂. Writes `count` floats (an odd
+/// count still reads its last pair's two words); `words` and `out` may be the same memory.
+/// `variant`: -1 best for this CPU, 0 portable, 1 AVX2, 2 AVX-512 (bit-identical results).
 void ember_normal_f32(const uint32_t *words, float *out, long count, float mean, float std,
                       int variant);
 #endif

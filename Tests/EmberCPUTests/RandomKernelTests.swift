@@ -163,7 +163,7 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
         }
       }
     }
-    for n in [7, 100_003] {
+    for n in [7, 100_003, 600_001] {  // the words of the last are made on two threads
       let one = withThreads(1) { bytes(draw(.permutation, n, .int64, key: 3)) }
       let two = withThreads(2) { bytes(draw(.permutation, n, .int64, key: 3)) }
       #expect(one == two, "permutation of \(n)")

@@ -86,7 +86,7 @@ private let threadLock = NSLock()
       (
         "randomPermutation",
         {
-          Tensor.randomPermutation(100_003, using: &$0).scalars(as: Int.self).map(Double.init)
+          Tensor.randomPermutation(600_001, using: &$0).scalars(as: Int.self).map(Double.init)
         }
       ),
       ("small normal", { Tensor.normal([7], using: &$0).floats.map(Double.init) }),

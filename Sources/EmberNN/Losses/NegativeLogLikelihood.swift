@@ -59,9 +59,11 @@ struct ClassTargets {
     // Checked on the host: an out-of-range label would otherwise read past the row.
     let values = labels.scalars(as: Int64.self)
     var ignored = false
-    for value in values where value < 0 || value >= classes {
+    // Every label is compared with `ignoreIndex`, which may be a valid class (0, a padding id).
+    for value in values {
       if let ignoreIndex, value == Int64(ignoreIndex) { ignored = true; continue }
-      preconditionFailure("\(op): label \(value) is out of range for \(classes) classes")
+      precondition(value >= 0 && value < classes,
+                   "\(op): label \(value) is out of range for \(classes) classes")
     }
     let type = prediction.dtype
     var weights: Tensor? = nil

@@ -12,20 +12,24 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
-    .target(name: "EmberBackend"),
-    .target(name: "CEmberKernels"),
+    // The load-time half of the backend registry (backends add their loaders from C constructors).
+    .target(name: "CEmberRegistry"),
+    .target(name: "EmberBackend", dependencies: ["CEmberRegistry"]),
+    .target(name: "CEmberKernels", dependencies: ["CEmberRegistry"]),
     .target(
       name: "EmberCPU",
       dependencies: ["EmberBackend", "CEmberKernels"],
       linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-    .target(name: "EmberCore", dependencies: ["EmberBackend", "EmberCPU"]),
+    .target(name: "EmberCore", dependencies: ["EmberBackend"]),
     .target(name: "EmberNN", dependencies: ["EmberCore"]),
     .target(name: "EmberOptim", dependencies: ["EmberNN"]),
     .target(name: "EmberData", dependencies: ["EmberCore"]),
     .target(name: "EmberTrain", dependencies: ["EmberNN", "EmberOptim", "EmberData"]),
     .target(
       name: "Ember",
-      dependencies: ["EmberBackend", "EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTrain"]),
+      dependencies: [
+        "EmberBackend", "EmberCPU", "EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTrain",
+      ]),
     .executableTarget(
       name: "ember",
       dependencies: ["Ember", "EmberCPU", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -34,13 +38,13 @@ let package = Package(
     .testTarget(name: "EmberBackendTests", dependencies: ["EmberBackend"]),
     .testTarget(name: "EmberCPUTests", dependencies: ["EmberCPU", "EmberBackend"]),
     // Helpers shared by the test targets (the gradient check); not part of any product.
-    .target(name: "EmberTestSupport", dependencies: ["EmberCore"], path: "Tests/EmberTestSupport"),
+    .target(name: "EmberTestSupport", dependencies: ["EmberCore", "EmberCPU"], path: "Tests/EmberTestSupport"),
     .testTarget(
       name: "EmberCoreTests", dependencies: ["EmberCore", "EmberCPU", "EmberBackend", "EmberTestSupport"]),
     .testTarget(name: "EmberNNTests", dependencies: ["EmberNN", "EmberTestSupport"]),
-    .testTarget(name: "EmberOptimTests", dependencies: ["EmberOptim"]),
-    .testTarget(name: "EmberDataTests", dependencies: ["EmberData"]),
-    .testTarget(name: "EmberTrainTests", dependencies: ["EmberTrain"]),
+    .testTarget(name: "EmberOptimTests", dependencies: ["EmberOptim", "EmberTestSupport"]),
+    .testTarget(name: "EmberDataTests", dependencies: ["EmberData", "EmberTestSupport"]),
+    .testTarget(name: "EmberTrainTests", dependencies: ["EmberTrain", "EmberTestSupport"]),
     .testTarget(name: "emberTests", dependencies: ["ember"]),
   ],
   swiftLanguageModes: [.v5]

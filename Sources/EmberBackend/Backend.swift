@@ -69,6 +69,12 @@ public protocol Backend: AnyObject, Sendable {
     secondMoment: Operand?, maxSecondMoment: Operand?
   ) -> AdamStepResult
 
+  /// Live and peak bytes and allocation and download counts of this backend.
+  var memoryStatistics: MemoryStatistics { get }
+
+  /// Starts a new peak: `peakBytes` becomes `currentBytes`.
+  func resetPeakMemory()
+
   /// Waits until all queued work has finished (a no-op on the CPU).
   func synchronize()
 }

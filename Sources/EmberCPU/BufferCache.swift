@@ -10,6 +10,29 @@ final class BufferCache: @unchecked Sendable {
   private(set) var cachedBytes = 0
   /// Cached (idle) bytes kept at most; beyond it freed memory goes back to the system.
   var limit = 2 << 30
+  /// Live bytes, their peak, allocation and download counts (under `lock`).
+  private var statistics = MemoryStatistics()
+
+  /// A snapshot of the counters.
+  var memoryStatistics: MemoryStatistics {
+    lock.lock()
+    defer { lock.unlock() }
+    return statistics
+  }
+
+  /// Makes the peak the current live size.
+  func resetPeak() {
+    lock.lock()
+    statistics.peakBytes = statistics.currentBytes
+    lock.unlock()
+  }
+
+  /// Counts one download to the host.
+  func countDownload() {
+    lock.lock()
+    statistics.downloads += 1
+    lock.unlock()
+  }
 
   /// Rounds up to 1/4-octave buckets above 4 KiB, 64-byte multiples below.
   static func bucket(_ byteCount: Int) -> Int {
@@ -24,6 +47,9 @@ final class BufferCache: @unchecked Sendable {
     lock.lock()
     let reused = free[size]?.popLast()
     if reused != nil { cachedBytes -= size }
+    statistics.allocations += 1
+    statistics.currentBytes += size
+    statistics.peakBytes = Swift.max(statistics.peakBytes, statistics.currentBytes)
     lock.unlock()
     let pointer = reused ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
     return Buffer(device: .cpu, pointer: pointer, byteCount: byteCount) { [unowned self] pointer, _ in
@@ -33,6 +59,7 @@ final class BufferCache: @unchecked Sendable {
 
   private func recycle(_ pointer: UnsafeMutableRawPointer, size: Int) {
     lock.lock()
+    statistics.currentBytes -= size
     if cachedBytes + size <= limit {
       free[size, default: []].append(pointer)
       cachedBytes += size

@@ -1,15 +1,18 @@
 import EmberBackend
 import Foundation
 
+/// The registry's loader for the CPU backend: added at program start by a C constructor in
+/// CEmberKernels (BackendRegistration.c), called once on the registry's first use.
+@_cdecl("ember_cpu_backend_load")
+public func loadCPUBackend() -> UnsafeMutableRawPointer? {
+  BackendList([CPUBackend.shared]).retainedPointer()
+}
+
 /// The CPU backend: kernels over raw buffers, multi-threaded above a size threshold, matrix products
 /// through a BLAS loaded at run time (or the built-in GEMM).
 public final class CPUBackend: Backend, @unchecked Sendable {
-  /// The one CPU backend of the process, registered with `Backends` on first use.
-  public static let shared: CPUBackend = {
-    let backend = CPUBackend()
-    Backends.register(backend)
-    return backend
-  }()
+  /// The one CPU backend of the process; the registry finds it through `loadCPUBackend()`.
+  public static let shared = CPUBackend()
 
   public let device = Device.cpu
   let cache = BufferCache()
@@ -30,6 +33,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func download(_ operand: Operand, to destination: UnsafeMutableRawPointer) {
+    cache.countDownload()
     let count = operand.count
     let wrapper = Buffer(device: .cpu, pointer: destination, byteCount: count * operand.dtype.byteSize, release: nil)
     copy(operand, to: Operand(buffer: wrapper, layout: Layout(contiguous: operand.shape), dtype: operand.dtype))
@@ -91,6 +95,10 @@ public final class CPUBackend: Backend, @unchecked Sendable {
       step, parameter: parameter, gradient: gradient, firstMoment: firstMoment,
       secondMoment: secondMoment, maxSecondMoment: maxSecondMoment, allocate: allocate)
   }
+
+  public var memoryStatistics: MemoryStatistics { cache.memoryStatistics }
+
+  public func resetPeakMemory() { cache.resetPeak() }
 
   public func synchronize() {}
 }

@@ -2,7 +2,7 @@ import EmberBackend
 
 extension Tensor {
   /// A tensor holding `values` in row-major order with the given shape (default: one axis).
-  public init<Scalar: TensorScalar>(_ values: [Scalar], shape: [Int]? = nil, on device: Device = .cpu) {
+  public init<Scalar: TensorScalar>(_ values: [Scalar], shape: [Int]? = nil, on device: Device = .default) {
     let shape = shape ?? [values.count]
     precondition(shape.reduce(1, *) == values.count,
                  "Tensor: \(values.count) values do not fill shape \(shape)")
@@ -19,14 +19,14 @@ extension Tensor {
   }
 
   /// A tensor from a nested array (`[[1, 2], [3, 4]]`), float32 unless `dtype` says otherwise.
-  public init(_ nested: [[Double]], dtype: DType = .float32, on device: Device = .cpu) {
+  public init(_ nested: [[Double]], dtype: DType = .float32, on device: Device = .default) {
     let rows = nested.count, columns = nested.first?.count ?? 0
     precondition(nested.allSatisfy { $0.count == columns }, "Tensor: ragged nested array")
     self = Tensor(nested.flatMap { $0 }, shape: [rows, columns], on: device).cast(to: dtype)
   }
 
   /// A tensor from a three-level nested array, float32 unless `dtype` says otherwise.
-  public init(_ nested: [[[Double]]], dtype: DType = .float32, on device: Device = .cpu) {
+  public init(_ nested: [[[Double]]], dtype: DType = .float32, on device: Device = .default) {
     let a = nested.count, b = nested.first?.count ?? 0, c = nested.first?.first?.count ?? 0
     precondition(nested.allSatisfy { $0.count == b && $0.allSatisfy { $0.count == c } },
                  "Tensor: ragged nested array")
@@ -34,24 +34,24 @@ extension Tensor {
   }
 
   /// A zero-dimensional tensor holding `value`.
-  public init(_ value: Double, dtype: DType = .float32, on device: Device = .cpu) {
+  public init(_ value: Double, dtype: DType = .float32, on device: Device = .default) {
     self = Tensor.full([], value, dtype: dtype, on: device)
   }
 
   /// A tensor of `shape` with every element `value`.
-  public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, on device: Device = .cpu) -> Tensor {
+  public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, on device: Device = .default) -> Tensor {
     let tensor = empty(shape, dtype: dtype, device: device)
     tensor.backend.fill(tensor.operand, with: value)
     return tensor
   }
 
   /// Zeros of `shape`.
-  public static func zeros(_ shape: [Int], dtype: DType = .float32, on device: Device = .cpu) -> Tensor {
+  public static func zeros(_ shape: [Int], dtype: DType = .float32, on device: Device = .default) -> Tensor {
     full(shape, 0, dtype: dtype, on: device)
   }
 
   /// Ones of `shape`.
-  public static func ones(_ shape: [Int], dtype: DType = .float32, on device: Device = .cpu) -> Tensor {
+  public static func ones(_ shape: [Int], dtype: DType = .float32, on device: Device = .default) -> Tensor {
     full(shape, 1, dtype: dtype, on: device)
   }
 
@@ -74,7 +74,7 @@ extension Tensor {
   /// `end` and `step` are all whole numbers, float32 otherwise (`arange(0, 5.5)` is float32),
   /// unless `dtype` says.
   public static func arange(
-    _ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType? = nil, on device: Device = .cpu
+    _ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType? = nil, on device: Device = .default
   ) -> Tensor {
     precondition(step != 0, "arange: step must not be zero")
     let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
@@ -86,7 +86,7 @@ extension Tensor {
 
   /// `count` evenly spaced values from `start` to `end` inclusive.
   public static func linspace(
-    _ start: Double, _ end: Double, count: Int, dtype: DType = .float32, on device: Device = .cpu
+    _ start: Double, _ end: Double, count: Int, dtype: DType = .float32, on device: Device = .default
   ) -> Tensor {
     precondition(count >= 0, "linspace: count \(count) is negative")
     let step = count > 1 ? (end - start) / Double(count - 1) : 0
@@ -95,7 +95,7 @@ extension Tensor {
   }
 
   /// The `n × m` identity matrix (`m` defaults to `n`).
-  public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, on device: Device = .cpu) -> Tensor {
+  public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, on device: Device = .default) -> Tensor {
     let columns = m ?? n
     var values = [Double](repeating: 0, count: n * columns)
     for i in 0..<Swift.min(n, columns) { values[i * columns + i] = 1 }

@@ -1,5 +1,4 @@
 import EmberBackend
-import EmberCPU
 
 /// An n-dimensional array with reverse-mode automatic differentiation.
 ///
@@ -53,9 +52,10 @@ public struct Tensor: @unchecked Sendable {
   public var operand: Operand { Operand(buffer: buffer, layout: layout, dtype: dtype) }
 
   static func backend(for device: Device) -> any Backend {
-    if device == .cpu { return CPUBackend.shared }
     guard let backend = Backends.backend(for: device) else {
-      preconditionFailure("Tensor: no backend is loaded for device \(device)")
+      preconditionFailure(
+        "Tensor: no backend is loaded for device \(device) (available: \(Backends.available)); "
+          + "link its target (`import Ember` brings the CPU)")
     }
     return backend
   }

@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// A batch of examples: inputs and their targets, both with the batch along axis 0.
@@ -15,6 +16,11 @@ public struct Batch {
 
   /// The number of examples (the size of axis 0).
   public var count: Int { inputs.shape.first ?? 0 }
+
+  /// This batch with inputs and targets on `device` (itself when they are already there).
+  public func on(_ device: Device) -> Batch {
+    Batch(inputs: inputs.to(device), targets: targets.to(device))
+  }
 }
 
 /// A finite, indexable collection of examples that hands out batches.

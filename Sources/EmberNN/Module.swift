@@ -1,26 +1,39 @@
 import EmberBackend
 import EmberCore
 
-/// Anything that owns parameters, directly or through child modules.
+/// Anything that owns parameters or buffers, directly or through child modules.
 ///
-/// A module lists its parameters and children explicitly, under stable names that build PyTorch's
-/// dotted `state_dict` keys (`encoder.layers.0.weight`). No reflection is involved.
+/// A module lists its parameters, buffers and children explicitly, under stable names that build
+/// PyTorch's dotted `state_dict` keys (`encoder.layers.0.weight`). No reflection is involved.
 public protocol Module: AnyObject {
-  /// Calls `visitor.visit(name, parameter)` for each parameter and `visitor.visit(name, child)` for
-  /// each child module. Modules without parameters implement it empty.
+  /// Calls `visitor.visit(name, parameter)` for each parameter, `visitor.visit(name, buffer)` for
+  /// each `ModuleBuffer` and `visitor.visit(name, child)` for each child module. Modules without
+  /// any implement it empty.
   func visitParameters(_ visitor: inout ParameterVisitor)
 }
 
-/// A module that maps one tensor to one tensor.
-public protocol Layer: Module {
+/// A module applied as a function. Most layers map one tensor to one tensor (the defaults);
+/// modules with several inputs or outputs name their own types — an LSTM's
+/// `(input, state) → (output, state)`, attention's `(query, key, value, mask) → output` — and
+/// `Sequential` chains the one-tensor kind, `any TensorLayer<Tensor, Tensor>`.
+public protocol Layer<Input, Output>: Module {
+  /// What the layer takes (`Tensor` unless the layer says otherwise).
+  associatedtype Input = Tensor
+  /// What the layer returns (`Tensor` unless the layer says otherwise).
+  associatedtype Output = Tensor
+
   /// Applies the layer.
-  func callAsFunction(_ input: Tensor) -> Tensor
+  func callAsFunction(_ input: Input) -> Output
 }
 
-/// Walks a module tree, collecting parameters under their dotted names.
+/// A layer from one tensor to one tensor: what `Sequential` chains and `fit` trains.
+public typealias TensorLayer = Layer<Tensor, Tensor>
+
+/// Walks a module tree, collecting parameters and buffers under their dotted names.
 public struct ParameterVisitor {
   private var prefix: String = ""
   fileprivate(set) var found: [(name: String, parameter: Parameter)] = []
+  fileprivate(set) var foundBuffers: [(name: String, buffer: ModuleBuffer)] = []
 
   init() {}
 
@@ -28,6 +41,12 @@ public struct ParameterVisitor {
   public mutating func visit(_ name: String, _ parameter: Parameter?) {
     guard let parameter else { return }
     found.append((prefix + name, parameter))
+  }
+
+  /// Records `buffer` (if any) as `name`.
+  public mutating func visit(_ name: String, _ buffer: ModuleBuffer?) {
+    guard let buffer else { return }
+    foundBuffers.append((prefix + name, buffer))
   }
 
   /// Records every parameter of `child` (if any) under `name.`.
@@ -56,6 +75,35 @@ extension Module {
 
   /// Every parameter, in visiting order.
   public var parameters: [Parameter] { namedParameters.map(\.parameter) }
+
+  /// Every buffer with its dotted name, in visiting order (shared buffers appear once).
+  public var namedBuffers: [(name: String, buffer: ModuleBuffer)] {
+    var visitor = ParameterVisitor()
+    visitParameters(&visitor)
+    var seen = Set<ObjectIdentifier>()
+    return visitor.foundBuffers.filter { seen.insert(ObjectIdentifier($0.buffer)).inserted }
+  }
+
+  /// Every buffer, in visiting order.
+  public var buffers: [ModuleBuffer] { namedBuffers.map(\.buffer) }
+
+  /// The device of the module's first parameter or buffer (`Device.default` when it has none).
+  public var device: Device {
+    parameters.first?.value.device ?? buffers.first?.value.device ?? .default
+  }
+
+  /// Moves every parameter and buffer to `device` (PyTorch's `module.to(device)`); parameters
+  /// keep their identity, so optimizer state and gradient keys stay valid.
+  @discardableResult
+  public func to(_ device: Device) -> Self {
+    for parameter in parameters where parameter.value.device != device {
+      parameter.assign(parameter.value.detached().to(device))
+    }
+    for buffer in buffers where buffer.value.device != device {
+      buffer.assign(buffer.value.to(device))
+    }
+    return self
+  }
 
   /// Parameters that receive gradients.
   public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }

@@ -20,8 +20,9 @@ public protocol Callback: AnyObject {
   func epochBegan(_ epoch: Int, trainer: Trainer) throws
   /// Called before each training batch (`batch` counts from 0 within the epoch).
   func batchBegan(_ batch: Int, trainer: Trainer) throws
-  /// Called after each optimizer step; `logs["loss"]` is the running mean loss of the epoch.
-  func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) throws
+  /// Called after each optimizer step; `logs["loss"]` is the running mean loss of the epoch
+  /// (read from the device only if asked for).
+  func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) throws
   /// Called after each epoch with `"loss"`, the metrics' results and, when validation data is
   /// given, `"val_loss"` and `"val_<metric>"`.
   func epochEnded(_ epoch: Int, logs: inout [String: Double], trainer: Trainer) throws
@@ -37,7 +38,7 @@ extension Callback {
   /// Does nothing.
   public func batchBegan(_ batch: Int, trainer: Trainer) throws {}
   /// Does nothing.
-  public func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) throws {}
+  public func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) throws {}
   /// Does nothing.
   public func epochEnded(_ epoch: Int, logs: inout [String: Double], trainer: Trainer) throws {}
   /// Does nothing.

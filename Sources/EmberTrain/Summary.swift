@@ -17,12 +17,12 @@ import EmberNN
 /// // 0 (Linear)      [-1, 8]              40
 /// // …
 /// ```
-public func summary(of model: any Layer, inputShape: [Int], dtype: DType = .float32) -> String {
+public func summary(of model: any TensorLayer, inputShape: [Int], dtype: DType = .float32) -> String {
   var rows: [[String]] = []
   withoutGradients {
     withLearningPhase(.inference) {
       var x = Tensor.zeros([1] + inputShape, dtype: dtype)
-      let layers: [(String, any Layer)] =
+      let layers: [(String, any TensorLayer)] =
         (model as? Sequential).map { $0.layers.enumerated().map { ("\($0.offset)", $0.element) } }
         ?? [("model", model)]
       for (name, layer) in layers {

@@ -23,7 +23,7 @@ import EmberOptim
 /// The model is a reference: `fit` trains the caller's model in place.
 public final class Trainer {
   /// The model being trained.
-  public let model: any Layer
+  public let model: any TensorLayer
   /// Maps `(predictions, targets)` to a scalar loss.
   public let loss: (Tensor, Tensor) -> Tensor
   /// The optimizer that applies each step's gradients.
@@ -48,7 +48,7 @@ public final class Trainer {
 
   /// A trainer for `model` that minimizes `loss(predictions, targets)` with `optimizer`.
   public init(
-    model: any Layer, loss: @escaping (Tensor, Tensor) -> Tensor, optimizer: any Optimizer,
+    model: any TensorLayer, loss: @escaping (Tensor, Tensor) -> Tensor, optimizer: any Optimizer,
     metrics: [any Metric] = []
   ) {
     self.model = model
@@ -86,27 +86,31 @@ public final class Trainer {
     batchesPerEpoch = Trainer.batchCount(of: train)
     step = initialEpoch * (batchesPerEpoch ?? 0)
 
+    let device = model.device
     for callback in callbacks { try callback.trainBegan(trainer: self) }
     for epoch in initialEpoch..<epochs {
       self.epoch = epoch
       for callback in callbacks { try callback.epochBegan(epoch, trainer: self) }
       resetMetrics()
-      var lossSum = 0.0
+      // The running loss stays on the device; it is read only when a callback asks for it.
+      var lossSum: Tensor? = nil
       var sampleCount = 0
       batch = 0
       for data in train {
         for callback in callbacks { try callback.batchBegan(batch, trainer: self) }
         let size = Trainer.batchSize(of: data)
-        lossSum += trainStep(data) * Double(size)
+        let batchLoss = trainStep(data.on(device)) * Double(size)
+        lossSum = lossSum.map { $0 + batchLoss } ?? batchLoss
         sampleCount += size
-        var logs = ["loss": lossSum / Double(Swift.max(sampleCount, 1))]
+        let (sum, count) = (lossSum!, sampleCount)
+        var logs = BatchLogs(deferred: ["loss"]) { ["loss": sum.item / Double(count)] }
         for callback in callbacks { try callback.batchEnded(batch, logs: &logs, trainer: self) }
         batch += 1
         step += 1
         if stopRequested { break }
       }
       var logs = metricResults()
-      logs["loss"] = sampleCount > 0 ? lossSum / Double(sampleCount) : .nan
+      logs["loss"] = lossSum.map { $0.item / Double(sampleCount) } ?? .nan
       if let validation {
         for (key, value) in evaluate(validation) { logs["val_" + key] = value }
       }
@@ -117,8 +121,8 @@ public final class Trainer {
     return history
   }
 
-  /// One optimizer step on `data`; returns the batch's loss.
-  private func trainStep(_ data: Batch) -> Double {
+  /// One optimizer step on `data`; returns the batch's loss (float64, on the device).
+  private func trainStep(_ data: Batch) -> Tensor {
     let (predictions, lossValue) = withLearningPhase(.training) {
       let predictions = model(data.inputs)
       return (predictions, loss(predictions, data.targets))
@@ -131,7 +135,7 @@ public final class Trainer {
       let detached = predictions.detached()
       for metric in metrics { metric.update(predictions: detached, targets: data.targets) }
     }
-    return lossValue.item
+    return lossValue.detached().cast(to: .float64).reshaped([])
   }
 
   // MARK: Evaluation and prediction
@@ -140,21 +144,24 @@ public final class Trainer {
   /// without recording gradients. Resets the metrics first.
   public func evaluate(_ data: any Sequence<Batch>) -> [String: Double] {
     resetMetrics()
-    var lossSum = 0.0
+    var lossSum: Tensor? = nil
     var sampleCount = 0
+    let device = model.device
     withoutGradients {
       withLearningPhase(.inference) {
         for batch in data {
+          let batch = batch.on(device)
           let predictions = model(batch.inputs)
           let size = Trainer.batchSize(of: batch)
-          lossSum += loss(predictions, batch.targets).item * Double(size)
+          let batchLoss = loss(predictions, batch.targets).cast(to: .float64).reshaped([]) * Double(size)
+          lossSum = lossSum.map { $0 + batchLoss } ?? batchLoss
           sampleCount += size
           for metric in metrics { metric.update(predictions: predictions, targets: batch.targets) }
         }
       }
     }
     var results = metricResults()
-    results["loss"] = sampleCount > 0 ? lossSum / Double(sampleCount) : .nan
+    results["loss"] = lossSum.map { $0.item / Double(sampleCount) } ?? .nan
     return results
   }
 
@@ -164,9 +171,10 @@ public final class Trainer {
     precondition(batchSize > 0, "Trainer.predict: batchSize \(batchSize) must be positive")
     precondition(
       inputs.rank >= 1, "Trainer.predict: inputs of shape \(inputs.shape) have no batch axis")
+    let device = model.device
     return withoutGradients {
       withLearningPhase(.inference) {
-        let outputs = inputs.split(size: batchSize, axis: 0).map { model($0) }
+        let outputs = inputs.split(size: batchSize, axis: 0).map { model($0.to(device)) }
         return outputs.count == 1 ? outputs[0] : Tensor.concat(outputs, axis: 0)
       }
     }

@@ -27,6 +27,22 @@ import Testing
     #expect(third.pointer != address)
   }
 
+  @Test func statisticsTrackLiveAndPeakBytes() {
+    let cache = BufferCache()
+    var a: Buffer? = cache.allocate(byteCount: 8192)
+    var b: Buffer? = cache.allocate(byteCount: 100)
+    #expect(cache.memoryStatistics == MemoryStatistics(currentBytes: 8192 + 128, peakBytes: 8192 + 128, allocations: 2))
+    a = nil
+    #expect(cache.memoryStatistics.currentBytes == 128)
+    #expect(cache.memoryStatistics.peakBytes == 8192 + 128)
+    cache.resetPeak()
+    #expect(cache.memoryStatistics.peakBytes == 128)
+    b = nil
+    cache.countDownload()
+    #expect(cache.memoryStatistics == MemoryStatistics(currentBytes: 0, peakBytes: 128, allocations: 2, downloads: 1))
+    _ = (a, b)
+  }
+
   @Test func limitBoundsWhatIsKept() {
     let cache = BufferCache()
     var kept: Buffer? = cache.allocate(byteCount: 8192)

@@ -9,7 +9,7 @@ import Foundation
 /// ReLU, LeakyReLU, ELU, GELU, Sigmoid, Tanh, Softmax and SiLU: the layer harness, and each layer
 /// against hand-computed values.
 @Suite struct ActivationLayersTests {
-  static let layers: [(String, @Sendable () -> any Layer)] = [
+  static let layers: [(String, @Sendable () -> any TensorLayer)] = [
     ("ReLU", { ReLU() }), ("LeakyReLU", { LeakyReLU(negativeSlope: 0.2) }),
     ("ELU", { ELU(alpha: 1.5) }), ("GELU", { GELU() }), ("GELU(tanh)", { GELU(approximate: true) }),
     ("Sigmoid", { Sigmoid() }), ("Tanh", { Tanh() }), ("Softmax", { Softmax(axis: 1) }),

@@ -87,13 +87,13 @@ import Testing
                 0.6377442633859111)
   }
 
-  @Test func fusedMatchesComposed() {
+  @Test(arguments: [nil, 2] as [Int?]) func fusedMatchesComposed(ignoreIndex: Int?) {
     let x = Tensor(testValues(40, in: -3...3, seed: 21), shape: [8, 5])
     let y = Tensor([0, 4, 2, 2, 1, 3, 0, 4] as [Int64])
-    let targets = ClassTargets(y, for: x, classWeights: nil, ignoreIndex: nil, op: "test")
+    let targets = ClassTargets(y, for: x, classWeights: nil, ignoreIndex: ignoreIndex, op: "test")
     for mean in [true, false] {
       let a = x.requiringGradient(), b = x.requiringGradient()
-      let fused = fusedCrossEntropy(logits: a, labels: y, mean: mean)
+      let fused = fusedCrossEntropy(logits: a, labels: targets.labels, valid: targets.validMask, mean: mean)
       let composed = composedCrossEntropy(
         logits: b, targets: targets, classWeights: nil, labelSmoothing: 0,
         reduction: mean ? .mean : .sum)

@@ -13,7 +13,7 @@ func checkLayer(
   _ name: String, input inputShape: [Int], output outputShape: [Int],
   parameterNames: [String], parameterCount: Int,
   sourceLocation: SourceLocation = #_sourceLocation,
-  _ make: (inout RandomGenerator) -> any Layer
+  _ make: (inout RandomGenerator) -> any TensorLayer
 ) {
   var first = RandomGenerator(seed: 11), again = RandomGenerator(seed: 11)
   var other = RandomGenerator(seed: 99)
@@ -56,7 +56,13 @@ func expectEveryStoredParameterVisited(
   _ module: any Module, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
   let visited = Set(module.parameters.map(ObjectIdentifier.init))
+  let visitedBuffers = Set(module.buffers.map(ObjectIdentifier.init))
   func walk(_ value: Any, label: String) {
+    if let buffer = value as? ModuleBuffer {
+      #expect(visitedBuffers.contains(ObjectIdentifier(buffer)),
+              "\(name): stored buffer '\(label)' is not visited", sourceLocation: sourceLocation)
+      return
+    }
     if let parameter = value as? Parameter {
       #expect(visited.contains(ObjectIdentifier(parameter)),
               "\(name): stored parameter '\(label)' is not visited", sourceLocation: sourceLocation)

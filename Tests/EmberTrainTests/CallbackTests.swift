@@ -10,7 +10,7 @@ import Testing
     func trainBegan(trainer: Trainer) { events.append("trainBegan") }
     func epochBegan(_ epoch: Int, trainer: Trainer) { events.append("epochBegan \(epoch)") }
     func batchBegan(_ batch: Int, trainer: Trainer) { events.append("batchBegan \(batch)") }
-    func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) {
+    func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
       events.append("batchEnded \(batch) " + logs.keys.sorted().joined(separator: ","))
     }
     func epochEnded(_ epoch: Int, logs: inout [String: Double], trainer: Trainer) {

@@ -21,7 +21,7 @@ import Testing
   @Test func perBatchFollowsTheOptimizerStep() throws {
     final class RateRecorder: Callback {
       var rates: [Double] = []
-      func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) {
+      func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
         rates.append(trainer.optimizer.learningRate)
       }
     }

@@ -2,6 +2,7 @@ import EmberCore
 import EmberData
 import EmberNN
 import EmberOptim
+import EmberTestSupport
 import Testing
 
 @testable import EmberTrain
@@ -54,7 +55,7 @@ import Testing
 
   @Test func stopRequestedEndsAfterTheBatch() throws {
     final class StopAtBatch: Callback {
-      func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) {
+      func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
         if trainer.epoch == 1 && batch == 2 { trainer.stopRequested = true }
       }
     }
@@ -79,5 +80,36 @@ import Testing
     let history = try trainer.fit(batches, epochs: 2)
     #expect(history["loss"].count == 2)
     #expect(trainer.batchesPerEpoch == 2)
+  }
+}
+
+@Suite struct TrainerDeviceTests {
+  /// Counts the other device's downloads around each step; reads the loss only when told to.
+  final class DownloadCounter: Callback {
+    let readLoss: Bool, backend: HostMemoryBackend
+    var perStep: [Int] = []
+    private var before = 0
+    init(readLoss: Bool, backend: HostMemoryBackend) { (self.readLoss, self.backend) = (readLoss, backend) }
+    var downloads: Int { backend.memoryStatistics.downloads }
+    func batchBegan(_ batch: Int, trainer: Trainer) { before = downloads }
+    func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
+      if readLoss {
+        _ = logs["loss"]
+        _ = logs["loss"]  // a second read in the same batch is cached
+        _ = logs.all
+      }
+      perStep.append(downloads - before)
+    }
+  }
+
+  @Test(arguments: [false, true]) func aFitStepDownloadsNothingButTheProgressRead(readLoss: Bool) throws {
+    let backend = HostMemoryBackend.named(readLoss ? 13 : 12)  // counted by this test alone
+    let trainer = classifierTrainer()
+    trainer.model.to(backend.device)
+    let counter = DownloadCounter(readLoss: readLoss, backend: backend)
+    try trainer.fit(DataLoader(blobs(), batchSize: 10), epochs: 2, callbacks: [counter])
+    #expect(counter.perStep.count == 18)
+    #expect(counter.perStep.allSatisfy { $0 == (readLoss ? 1 : 0) }, "\(counter.perStep)")
+    #expect(trainer.model.device == backend.device)
   }
 }

@@ -3,17 +3,19 @@ import EmberCore
 import Foundation
 
 extension Module {
-  /// Every parameter's value under its dotted name (`0.weight`, `encoder.layers.1.bias`), like
-  /// PyTorch's `state_dict()`. The values are detached; they share memory with the parameters,
-  /// which is safe because tensors are never mutated in place.
+  /// Every parameter's and persistent buffer's value under its dotted name (`0.weight`,
+  /// `encoder.layers.1.bias`, `bn.running_mean`), like PyTorch's `state_dict()`. The values are
+  /// detached and share memory with the module; an optimizer that updates in place sees the
+  /// shared buffer and writes a fresh one instead, so a saved state dict never changes.
   public func stateDict() -> [String: Tensor] {
     var result: [String: Tensor] = [:]
     for (name, parameter) in namedParameters { result[name] = parameter.value.detached() }
+    for (name, buffer) in namedBuffers where buffer.persistent { result[name] = buffer.value }
     return result
   }
 
-  /// Loads every parameter or none: all keys, shapes and dtypes are checked before anything is
-  /// assigned. Values are cast to each parameter's dtype and moved to its device.
+  /// Loads every parameter and persistent buffer or none: all keys, shapes and dtypes are checked
+  /// before anything is assigned. Values are cast to each entry's dtype and moved to its device.
   ///
   /// - Parameter strict: when `false`, missing and unexpected keys are skipped (PyTorch's
   ///   `strict=False`); shapes and dtypes are still checked.
@@ -33,12 +35,29 @@ extension Module {
       }
       assignments.append((parameter, tensor))
     }
-    if strict, let extra = Set(stateDict.keys).subtracting(named.map(\.name)).sorted().first {
+    let namedBuffers = self.namedBuffers.filter(\.buffer.persistent)
+    var bufferAssignments: [(ModuleBuffer, Tensor)] = []
+    for (name, buffer) in namedBuffers {
+      guard let tensor = stateDict[name] else {
+        if strict { throw .missingKey(name) }
+        continue
+      }
+      guard tensor.shape == buffer.shape else {
+        throw .shapeMismatch(key: name, expected: buffer.shape, found: tensor.shape)
+      }
+      guard tensor.dtype.isFloatingPoint == buffer.value.dtype.isFloatingPoint else {
+        throw .dtypeMismatch(key: name, expected: buffer.value.dtype, found: tensor.dtype)
+      }
+      bufferAssignments.append((buffer, tensor))
+    }
+    let known = named.map(\.name) + namedBuffers.map(\.name)
+    if strict, let extra = Set(stateDict.keys).subtracting(known).sorted().first {
       throw .unexpectedKey(extra)
     }
     for (parameter, tensor) in assignments {
       parameter.assign(tensor.detached().to(parameter.value.device))
     }
+    for (buffer, tensor) in bufferAssignments { buffer.assign(tensor.detached().to(buffer.value.device)) }
   }
 
   /// Writes the state dict to a safetensors file (atomically: an existing file is replaced only

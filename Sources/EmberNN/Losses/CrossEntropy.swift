@@ -44,10 +44,11 @@ public func crossEntropy(
   }
   let targets = ClassTargets(
     labels, for: logits, classWeights: classWeights, ignoreIndex: ignoreIndex, op: "crossEntropy")
-  if logits.rank == 2 && targets.weights == nil && labelSmoothing == 0
+  if logits.rank == 2 && classWeights == nil && labelSmoothing == 0
     && (reduction == .mean || reduction == .sum)
   {
-    return fusedCrossEntropy(logits: logits, labels: targets.labels, mean: reduction == .mean)
+    return fusedCrossEntropy(
+      logits: logits, labels: targets.labels, valid: targets.validMask, mean: reduction == .mean)
   }
   return composedCrossEntropy(
     logits: logits, targets: targets, classWeights: classWeights, labelSmoothing: labelSmoothing,
@@ -74,24 +75,32 @@ func composedCrossEntropy(
   return (1 - labelSmoothing) * nll + smoothLoss * (labelSmoothing / Double(targets.classCount))
 }
 
-/// The common case as one op: `[N, C]` logits, indices, no weights or smoothing.
+/// The common case as one op: `[N, C]` logits, indices, no class weights or smoothing; `valid`
+/// (`[N]`, 1 or 0) masks ignored labels.
 ///
-/// Forward: `−Σ logSoftmax(x)[y]` (÷ N for the mean);
-/// backward: `(softmax(x) − onehot(y))·G` (÷ N).
+/// Forward: `−Σ v·logSoftmax(x)[y]` (÷ Σ v, or ÷ N without a mask, for the mean);
+/// backward: `v·(softmax(x) − onehot(y))·G` (÷ the same count).
 /// `composedCrossEntropy` is its test oracle.
-func fusedCrossEntropy(logits: Tensor, labels: Tensor, mean: Bool) -> Tensor {
+func fusedCrossEntropy(logits: Tensor, labels: Tensor, valid: Tensor?, mean: Bool) -> Tensor {
   let index = labels.unsqueezed(axis: 1)  // [N, 1]
-  let scale = mean ? 1 / Double(Swift.max(logits.shape[0], 1)) : 1
+  let rowWeight = valid?.unsqueezed(axis: 1)  // [N, 1]
+  // The divisor stays on the device: Σ v is never read back.
+  let count: Tensor? = mean ? (valid?.sum() ?? Tensor(Double(logits.shape[0]), dtype: logits.dtype, on: logits.device)) : nil
   return Tensor.customOp(
     "crossEntropy", inputs: [logits],
     forward: { inputs in
-      -inputs[0].logSoftmax(axis: 1).gathered(axis: 1, index: index).sum() * scale
+      var picked = inputs[0].logSoftmax(axis: 1).gathered(axis: 1, index: index)
+      if let rowWeight { picked = picked * rowWeight }
+      let total = -picked.sum()
+      return count.map { total / $0 } ?? total
     },
     backward: { inputs, _, g in
       let x = inputs[0]
       let ones = Tensor.ones(index.shape, dtype: x.dtype, on: x.device)
       let oneHot = Tensor.zeros(like: x).scatterAdding(axis: 1, index: index, source: ones)
-      return [(x.softmax(axis: 1) - oneHot) * (g * scale)]  // dX = (softmax(x) − onehot(y))·G/N
+      var dx = x.softmax(axis: 1) - oneHot  // dX = v·(softmax(x) − onehot(y))·G / count
+      if let rowWeight { dx = dx * rowWeight }
+      return [dx * (count.map { g / $0 } ?? g)]
     })
 }
 

@@ -30,15 +30,16 @@ public func negativeLogLikelihood(
   return targets.reduce(targets.negativeLogLikelihood(logProbabilities), reduction)
 }
 
-/// Validated class-index targets of a `[N, C, …]` prediction: the labels with ignored positions
-/// replaced by 0, and each position's weight (its class weight, 0 where ignored) when not all 1.
+/// Class-index targets of a `[N, C, …]` prediction: the labels with ignored positions replaced by
+/// 0, and each position's weight (its class weight, 0 where ignored) when not all 1.
 struct ClassTargets {
   /// `int64` labels of shape `[N, d₁, …]`, ignored positions set to 0.
   let labels: Tensor
-  /// `[N, d₁, …]` weights in the prediction's dtype, or `nil` when every weight is 1.
+  /// `[N, d₁, …]` weights in the prediction's dtype, or `nil` when every weight is 1 (no class
+  /// weights and no `ignoreIndex`).
   let weights: Tensor?
-  /// `[N, d₁, …]` 1 where a label counts and 0 where it is ignored, or `nil` when none is
-  /// ignored.
+  /// `[N, d₁, …]` 1 where a label counts and 0 where it equals `ignoreIndex`, or `nil` without
+  /// an `ignoreIndex`.
   let validMask: Tensor?
   /// Number of classes.
   let classCount: Int
@@ -56,24 +57,19 @@ struct ClassTargets {
                    + "\(prediction.shape) "
                    + "(expected \(expected), classes on axis 1)")
     classCount = classes
-    // Checked on the host: an out-of-range label would otherwise read past the row.
-    let values = labels.scalars(as: Int64.self)
-    var ignored = false
-    // Every label is compared with `ignoreIndex`, which may be a valid class (0, a padding id).
-    for value in values {
-      if let ignoreIndex, value == Int64(ignoreIndex) { ignored = true; continue }
-      precondition(value >= 0 && value < classes,
-                   "\(op): label \(value) is out of range for \(classes) classes")
-    }
+    // Everything stays on the device: labels are never read back (an out-of-range label traps in
+    // the gather kernel, naming the op). A label equal to `ignoreIndex` is ignored whether or not
+    // it is a valid class (PyTorch compares every label with it).
     let type = prediction.dtype
+    let indices = labels.cast(to: .int64)
     var weights: Tensor? = nil
-    if ignored, let ignoreIndex {
-      let valid = labels.notEqual(Double(ignoreIndex))
-      self.labels = Tensor.where(valid, labels.cast(to: .int64), 0)
+    if let ignoreIndex {
+      let valid = indices.notEqual(Double(ignoreIndex))
+      self.labels = Tensor.where(valid, indices, 0)
       validMask = valid.cast(to: type)
       weights = validMask
     } else {
-      self.labels = labels.cast(to: .int64)
+      self.labels = indices
       validMask = nil
     }
     if let classWeights {

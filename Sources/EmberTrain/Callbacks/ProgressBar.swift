@@ -38,7 +38,7 @@ public final class ProgressBar: Callback {
     if isTerminal { output("Epoch \(epoch + 1)/\(trainer.epochs)\n") }
   }
 
-  public func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) {
+  public func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
     guard isTerminal else { return }
     let total = trainer.batchesPerEpoch
     let now = ContinuousClock.now
@@ -47,7 +47,7 @@ public final class ProgressBar: Callback {
     lastDraw = now
     let elapsed = seconds(now - epochStart)
     var values = trainer.metricResults()
-    values.merge(logs) { _, new in new }
+    values.merge(logs.all) { _, new in new }
     var line = "\r" + bar(done: batch + 1, total: total)
     if let total, batch + 1 < total {
       line += " - ETA: " + duration(elapsed / Double(batch + 1) * Double(total - batch - 1))

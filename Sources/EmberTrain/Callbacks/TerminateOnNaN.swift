@@ -6,7 +6,7 @@ public final class TerminateOnNaN: Callback {
   /// A callback that stops on the first non-finite loss.
   public init() {}
 
-  public func batchEnded(_ batch: Int, logs: inout [String: Double], trainer: Trainer) {
+  public func batchEnded(_ batch: Int, logs: inout BatchLogs, trainer: Trainer) {
     guard let loss = logs["loss"], !loss.isFinite else { return }
     if stoppedAt == nil { stoppedAt = (trainer.epoch, batch) }
     trainer.stopRequested = true

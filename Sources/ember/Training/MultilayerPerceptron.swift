@@ -12,7 +12,7 @@ func multilayerPerceptron(sizes: [Int], dropout: Double) -> Sequential {
   precondition(sizes.count >= 2, "multilayerPerceptron: need input and output sizes, got \(sizes)")
   precondition(
     (0..<1).contains(dropout), "multilayerPerceptron: dropout \(dropout) is not in [0, 1)")
-  var layers: [any Layer] = []
+  var layers: [any TensorLayer] = []
   for (input, output) in zip(sizes, sizes.dropFirst()).dropLast() {
     layers.append(Linear(input, output))
     layers.append(ReLU())

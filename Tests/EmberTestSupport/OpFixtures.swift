@@ -7,13 +7,15 @@ import EmberCore
 // PyTorch's reference values for the op tests, read from Tests/Fixtures/op_fixtures.json, which
 // Tests/Fixtures/make_op_fixtures.py wrote (the file states the Python, NumPy and PyTorch versions).
 
-/// Every device with a loaded backend, CPU first: the devices each device-parameterized suite runs on.
+/// The devices every device-parameterized suite runs on: each loaded backend of
+/// `Backends.available` (the CPU first; a CUDA backend joins by loading), then the host-memory
+/// test device, which shows the suite on a device other than the CPU on any machine.
 ///
-/// A CUDA backend joins by registering with `Backends`; the CPU registers on first use, so a tensor
-/// is made before the registry is asked.
+/// Other host-memory devices that single tests register for themselves are left out.
 public var testDevices: [Device] {
-  _ = Tensor.zeros([1])
-  return Backends.available
+  let host = HostMemoryBackend.shared.device
+  let loaded = Backends.available.filter { !(Backends.backend(for: $0) is HostMemoryBackend) }
+  return loaded + [host]
 }
 
 /// The reference file: PyTorch's values for each op-table case and each edge case, by name.

@@ -94,6 +94,19 @@ let edgeCases: [EdgeCase] = [
   EdgeCase("max axis bool", unary: { $0.max(axis: 1) }),
   EdgeCase("min axis bool", unary: { $0.min(axis: 0) }),
   EdgeCase("max int32", unary: { $0.max() }),
+  // Python-like scalars with bool and integer tensors.
+  EdgeCase("bool plus int scalar", unary: { $0 + 1 }),
+  EdgeCase("bool times fractional scalar", unary: { $0 * 2.5 }),
+  EdgeCase("bool clamp", unary: { $0.clamped(min: 0, max: 1) }),
+  EdgeCase("int64 times fractional scalar", unary: { $0 * 0.5 }),
+  EdgeCase("int32 plus int scalar", unary: { $0 + 3 }),
+  EdgeCase("int32 floorDivide scalar", unary: { $0.floorDivided(by: $0.scalarLike(2)) }),
+  EdgeCase("int64 div scalar", unary: { $0 / 2 }),
+  EdgeCase("maximum int64 float64") { x, _ in x[0].maximum(x[1]) },
+  // Means and variances at the edges.
+  EdgeCase("mean empty", unary: { $0.mean() }),
+  EdgeCase("variance single element", unary: { $0.variance(axes: [1]) }),
+  EdgeCase("argmax ties", unary: { $0.argmax(axis: 1) }),
   // arange's dtype follows start, end and step.
   EdgeCase("arange 0 5.5") { _, device in Tensor.arange(0, 5.5, on: device) },
   EdgeCase("arange 0 5") { _, device in Tensor.arange(0, 5, on: device) },

@@ -292,6 +292,20 @@ def edge_cases():
     cases["max axis bool"] = edge([bools], lambda x: x.amax(1))
     cases["min axis bool"] = edge([bools], lambda x: x.amin(0))
     cases["max int32"] = edge([ints32], lambda x: x.max())
+    # Python scalars with bool and integer tensors: weak, but a higher category promotes.
+    cases["bool plus int scalar"] = edge([bools], lambda x: x + 1)
+    cases["bool times fractional scalar"] = edge([bools], lambda x: x * 2.5)
+    cases["bool clamp"] = edge([bools], lambda x: x.clamp(0, 1))
+    cases["int64 times fractional scalar"] = edge([ints64], lambda x: x * 0.5)
+    cases["int32 plus int scalar"] = edge([ints32], lambda x: x + 3)
+    cases["int32 floorDivide scalar"] = edge([ints32], lambda x: x // 2)
+    cases["int64 div scalar"] = edge([ints64], lambda x: x / 2)
+    cases["maximum int64 float64"] = edge([ints64, t([0.5, -0.5, 9.0, -2.0, 7.0], f64)],
+                                          torch.maximum)
+    # Means and variances at the edges (NaN, as PyTorch).
+    cases["mean empty"] = edge([torch.zeros(0, dtype=f64)], lambda x: x.mean())
+    cases["variance single element"] = edge([t([[2.0], [3.0]], f64)], lambda x: x.var(1))
+    cases["argmax ties"] = edge([t([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], f64)], lambda x: x.argmax(1))
     # arange infers its dtype from start, end and step.
     cases["arange 0 5.5"] = {"inputs": [], "output": encode(torch.arange(0, 5.5))}
     cases["arange 0 5"] = {"inputs": [], "output": encode(torch.arange(0, 5))}

@@ -31,11 +31,12 @@ extension Tensor {
 
   /// A zero-dimensional tensor of `value`, typed to combine with `self` without promoting it
   /// (Python scalars are "weak" in PyTorch): the own dtype, or float32 for a fractional value
-  /// with an integer tensor.
+  /// with an integer tensor; with a bool tensor, int64 or float32 (`mask + 1` counts, as in
+  /// PyTorch).
   func scalarLike(_ value: Double) -> Tensor {
     var type = dtype
     if !dtype.isFloatingPoint && value.rounded() != value { type = .float32 }
-    if dtype == .bool && value != 0 && value != 1 { type = .int64 }
+    if dtype == .bool && value.rounded() == value { type = .int64 }
     return Tensor.full([], value, dtype: type, on: device)
   }
 

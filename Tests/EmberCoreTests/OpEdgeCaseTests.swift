@@ -152,6 +152,27 @@ let edgeCases: [EdgeCase] = [
     #expect(edgeCases.count == Set(edgeCases.map(\.name)).count, "edge case names must be unique")
   }
 
+  /// Integer floor division by zero traps naming the op, where PyTorch raises ZeroDivisionError
+  /// (float division by zero gives ±∞ or NaN in both, see the fixture).
+  @Test func integerFloorDivisionByZeroTraps() async {
+    await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = Tensor([7, -7] as [Int64]).floorDivided(by: Tensor([2, 0] as [Int64]))
+    }.map { result in
+      let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+      #expect(message.contains("floorDiv: integer division by zero"), "\(message)")
+    }
+  }
+
+  /// Integer remainder by zero traps naming the op, where PyTorch raises ZeroDivisionError.
+  @Test func integerRemainderByZeroTraps() async {
+    await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = Tensor([7, -7] as [Int64]).remainder(Tensor([2, 0] as [Int64]))
+    }.map { result in
+      let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+      #expect(message.contains("remainder: integer division by zero"), "\(message)")
+    }
+  }
+
   /// PyTorch's float32 log-softmax is this accurate at logits near 1e4, so the bar is not loose.
   @Test func float32ToleranceIsPyTorchs() throws {
     let fixture = try #require(OpFixture.shared.edgeCases["logSoftmax large logits float32"])

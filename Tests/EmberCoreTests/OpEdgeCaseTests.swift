@@ -129,6 +129,9 @@ let edgeCases: [EdgeCase] = [
   EdgeCase("logSumExp large logits float32", tolerance: float32Tolerance,
            unary: { $0.logSumExp(axis: 1) }),
   EdgeCase("logSoftmax large logits float64", unary: { $0.logSoftmax() }),
+  // Long float32 running sums, rounded once (PyTorch's CPU kernel sums in double).
+  EdgeCase("cumsum long float32", tolerance: 1e-7, unary: { $0.cumsum(axis: 1) }),
+  EdgeCase("cumsum long axis 0 float32", tolerance: 1e-7, unary: { $0.cumsum(axis: 0) }),
 ]
 
 @Suite struct OpEdgeCaseTests {

@@ -186,14 +186,20 @@ def large_logits(shape, seed):
     return torch.tensor(values.astype(numpy.float64)).reshape(shape)
 
 
-def edge(inputs, op, grad=False, exact_from=None):
+def float32_values(shape, seed):
+    """`testValues` in 0...1 rounded to float32, as a float32 tensor."""
+    values = numpy.array(test_values(count(shape), 0, 1, seed), numpy.float32)
+    return torch.tensor(values).reshape(shape)
+
+
+def edge(inputs, op, grad=False):
     """One edge case: `inputs` as tensors (their dtypes are the test's); `op` in PyTorch.
 
     `grad`: `True` for the gradients of every float input, or the indices of the inputs to
     differentiate; the others get `null`.
 
-    With float32 inputs the reference is the float64 result on the same values (`exact_from`
-    names that), and `float32Error` is PyTorch's own float32 error against it.
+    With float32 inputs the reference is the float64 result on the same values, and
+    `float32Error` is PyTorch's own float32 error against it.
     """
     case = {"inputs": [encode(x) for x in inputs]}
     differentiated = [grad is True and x.dtype.is_floating_point or
@@ -333,6 +339,9 @@ def edge_cases():
         [large_logits([4, 8], 41).float()], lambda x: x.softmax(1), grad=True)
     cases["logSumExp large logits float32"] = edge(
         [large_logits([4, 8], 43).float()], lambda x: x.logsumexp(1), grad=True)
+    # Long float32 running sums: PyTorch's CPU kernel accumulates in double.
+    cases["cumsum long float32"] = edge([float32_values([1, 1500], 67)], lambda x: x.cumsum(1))
+    cases["cumsum long axis 0 float32"] = edge([float32_values([1200, 1], 71)], lambda x: x.cumsum(0))
     cases["logSoftmax large logits float64"] = edge(
         [large_logits([4, 8], 47)], lambda x: x.log_softmax(1), grad=True)
     # Losses (EmberNNTests): large logits, and an ignoreIndex that is a valid class.

@@ -20,7 +20,11 @@ public struct Tensor: @unchecked Sendable {
   /// Element type.
   public let dtype: DType
   /// The node that produced this tensor in the gradient graph, or `nil` when no gradient is tracked.
-  public internal(set) var gradNode: GradNode?
+  public internal(set) var gradNode: GradNode? {
+    didSet { gradOutput = 0 }
+  }
+  /// Which output of `gradNode` this tensor is (0 unless the op made several).
+  var gradOutput = 0
 
   /// Wraps a buffer; no copy is made.
   public init(buffer: Buffer, layout: Layout, dtype: DType) {

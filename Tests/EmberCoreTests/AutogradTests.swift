@@ -151,3 +151,48 @@ import Testing
     }
   }
 }
+
+@Suite struct GraphReleaseTests {
+  @Test func backwardReleasesSavedTensorsAsItGoes() {
+    let backend = HostMemoryBackend.named(11)  // counted by this test alone
+    func liveBytesAfterBackward(retain: Bool) -> (during: Int, after: Int) {
+      withDevice(backend.device) {
+        let w = Tensor.ones([256, 256]).requiringGradient()
+        var h = w
+        for _ in 0..<4 { h = (h.matmul(w) * 0.01).tanh() }
+        let loss = h.sum()
+        let before = backend.memoryStatistics.currentBytes
+        let grads = loss.backward(retainGraph: retain)
+        let after = backend.memoryStatistics.currentBytes
+        _ = (grads, loss)
+        return (before, after)
+      }
+    }
+    let released = liveBytesAfterBackward(retain: false)
+    let retained = liveBytesAfterBackward(retain: true)
+    #expect(released.during == retained.during)
+    // The four tanh outputs and matmul inputs (256 KiB each) are gone while the loss still lives.
+    #expect(retained.after - released.after >= 4 * 256 * 256 * 4, "\(released) vs \(retained)")
+  }
+
+  @Test func retainedGraphBackpropagatesTwice() {
+    let x = Tensor([1, 2, 3] as [Float]).requiringGradient()
+    let y = (x * x).sum()
+    let first = y.backward(retainGraph: true)
+    let second = y.backward()
+    #expect(first[x]?.doubles == [2, 4, 6])
+    #expect(second[x]?.doubles == [2, 4, 6])
+  }
+
+  @Test func aSecondBackwardThroughAFreedGraphTrapsNamingTheOp() async {
+    await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      let x = Tensor([1, 2, 3] as [Float]).requiringGradient()
+      let y = x.exp().sum()
+      _ = y.backward()
+      _ = y.backward()
+    }.map { result in
+      let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+      #expect(message.contains("retainGraph"), "\(message)")
+    }
+  }
+}

@@ -113,6 +113,39 @@ import Testing
     }
   }
 
+  @Test(arguments: InputLayout.allCases) func unbindGradient(layout: InputLayout) {
+    checkGradients("unbind", shapes: [[3, 4]], range: -2...2, layout: layout) {
+      let rows = $0[0].unbind(axis: 0)
+      return rows[0] * rows[2] + rows[0].exp()  // row 1 gets no gradient
+    }
+    checkGradients("unbind axis 1", shapes: [[2, 3]], range: -2...2, layout: layout) {
+      let columns = $0[0].unbind(axis: 1)
+      return Tensor.stack([columns[2], columns[0]], axis: 0).squared()
+    }
+  }
+
+  @Test func unbindGivesViewsWithoutTheAxis() {
+    let x = Tensor([[1, 2, 3], [4, 5, 6]])
+    let columns = x.unbind(axis: 1)
+    #expect(columns.map(\.shape) == [[2], [2], [2]])
+    #expect(columns.map(\.doubles) == [[1, 4], [2, 5], [3, 6]])
+    #expect(columns.allSatisfy { $0.buffer === x.buffer })
+  }
+
+  @Test func splitPiecesShareOneNodeAndBackwardConcatenatesOnce() {
+    let x = Tensor([[1, 2, 3, 4]]).requiringGradient()
+    let pieces = x.split(sizes: [1, 2, 1], axis: 1)
+    let node = pieces[0].gradNode
+    #expect(node != nil && pieces.allSatisfy { $0.gradNode === node })
+    #expect(pieces.map(\.gradOutput) == [0, 1, 2])
+    #expect(node?.outputCount == 3)
+    let grads = (pieces[1] * 5).sum().backward(retainGraph: true)
+    #expect(grads[x]?.doubles == [0, 5, 5, 0])
+    // Two pieces with gradients: one call to the pullback with both.
+    let both = (pieces[0] * 2 + pieces[2] * 3).sum().backward()
+    #expect(both[x]?.doubles == [2, 0, 0, 3])
+  }
+
   @Test(arguments: InputLayout.allCases) func padGradient(layout: InputLayout) {
     checkGradients("pad", shapes: [[2, 3]], range: -2...2, layout: layout) {
       $0[0].padded([(1, 2), (0, 1)], value: 0.5).squared()

@@ -4,7 +4,7 @@ extension Tensor {
   /// max(x, 0). The gradient at exactly 0 is 0, like PyTorch.
   public func relu() -> Tensor {
     if dtype.isInteger { return launchUnary(.relu, name: "relu", floatOnly: false) }  // as PyTorch
-    return unaryOp(.relu, "relu") { x, _ in x.greater(0).cast(to: x.dtype) }  // dX = G·[x > 0]
+    return unaryOp(.relu, "relu", outputDerivative: { y in y.greater(0).cast(to: y.dtype) })  // dX = G·[y > 0] (keeps only y)
   }
 
   /// x for x > 0, `negativeSlope`·x otherwise.
@@ -32,13 +32,13 @@ extension Tensor {
   }
 
   /// 1 / (1 + e⁻ˣ), without overflow for large |x|.
-  public func sigmoid() -> Tensor { unaryOp(.sigmoid, "sigmoid") { _, y in y * (1 - y) } }  // dX = G·y(1−y)
+  public func sigmoid() -> Tensor { unaryOp(.sigmoid, "sigmoid", outputDerivative: { y in y * (1 - y) }) }  // dX = G·y(1−y)
 
   /// Hyperbolic tangent.
-  public func tanh() -> Tensor { unaryOp(.tanh, "tanh") { _, y in 1 - y * y } }  // dX = G·(1 − y²)
+  public func tanh() -> Tensor { unaryOp(.tanh, "tanh", outputDerivative: { y in 1 - y * y }) }  // dX = G·(1 − y²)
 
   /// ln(1 + eˣ), stable for large |x|.
-  public func softplus() -> Tensor { unaryOp(.softplus, "softplus") { x, _ in x.sigmoid() } }  // dX = G·σ(x)
+  public func softplus() -> Tensor { unaryOp(.softplus, "softplus", inputDerivative: { x in x.sigmoid() }) }  // dX = G·σ(x)
 
   /// x·σ(x) (also called swish).
   public func silu() -> Tensor { self * sigmoid() }
@@ -49,9 +49,8 @@ extension Tensor {
     let a = normalizedAxis(axis, op: "softmax")
     let out = Tensor.empty(shape, dtype: input.dtype, device: device)
     backend.softmax(input.operand, axis: a, log: false, to: out.operand)
-    return Tensor.record("softmax", out, inputs: [input]) { g in
-      let y = GradientMode.isEnabled ? input.softmax(axis: a) : out  // see unaryOp on recomputing
-      return [y * (g - (g * y).sum(axes: [a], keepDims: true))]  // dX = y·(G − Σ G·y)
+    return Tensor.recordWithOutput("softmax", out, inputs: [input]) { g, y in
+      [y * (g - (g * y).sum(axes: [a], keepDims: true))]  // dX = y·(G − Σ G·y)
     }
   }
 
@@ -61,9 +60,8 @@ extension Tensor {
     let a = normalizedAxis(axis, op: "logSoftmax")
     let out = Tensor.empty(shape, dtype: input.dtype, device: device)
     backend.softmax(input.operand, axis: a, log: true, to: out.operand)
-    return Tensor.record("logSoftmax", out, inputs: [input]) { g in
-      let y = GradientMode.isEnabled ? input.logSoftmax(axis: a) : out  // see unaryOp on recomputing
-      return [g - y.exp() * g.sum(axes: [a], keepDims: true)]  // dX = G − softmax(x)·Σ G
+    return Tensor.recordWithOutput("logSoftmax", out, inputs: [input]) { g, y in
+      [g - y.exp() * g.sum(axes: [a], keepDims: true)]  // dX = G − softmax(x)·Σ G
     }
   }
 }

@@ -115,7 +115,7 @@ extension Tensor {
     return Tensor.record("pow", out, inputs: [base, exponent]) { g in
       // dA = G·b·a^(b−1); dB = G·a^b·ln a (only when b tracks a gradient: ln a is NaN for a < 0)
       let da = g * exponent * base.pow(exponent - 1)
-      let y = GradientMode.isEnabled ? base.pow(exponent) : out  // see unaryOp on recomputing
+      let y = GradientMode.isEnabled ? base.pow(exponent) : out  // recomputed so second derivatives see it
       let db: Tensor? = exponent.gradNode == nil ? nil : g * y * base.log()
       return [da, db]
     }
@@ -259,42 +259,45 @@ extension Tensor {
 // MARK: Unary math
 
 extension Tensor {
-  /// Applies a float unary kernel and records `derivative(x, y)·G` as the pullback.
-  ///
-  /// The pullback reuses the saved output `y`; when the backward pass is itself recorded
-  /// (`createGraph`), it recomputes `y` from `x` with gradient tracking, so that second derivatives
-  /// see how `y` depends on `x` (the saved output cannot carry its own node without a cycle).
-  func unaryOp(_ op: UnaryOp, _ name: String, derivative: @escaping (Tensor, Tensor) -> Tensor) -> Tensor {
+  /// Applies a float unary kernel whose derivative is a function of its output `y`, and records
+  /// `G·derivative(y)` as the pullback. Only `y` is saved (not the input); under `createGraph` it
+  /// carries this op's node, so second derivatives see how `y` depends on `x`.
+  func unaryOp(_ op: UnaryOp, _ name: String, outputDerivative: @escaping (Tensor) -> Tensor) -> Tensor {
     let input = dtype.isFloatingPoint ? self : cast(to: .float32)
     let out = input.launchUnary(op, name: name)
-    return Tensor.record(name, out, inputs: [input]) { g in
-      let y = GradientMode.isEnabled ? input.unaryOp(op, name, derivative: derivative) : out
-      return [g * derivative(input, y)]
-    }
+    return Tensor.recordWithOutput(name, out, inputs: [input]) { g, y in [g * outputDerivative(y)] }
+  }
+
+  /// Applies a float unary kernel whose derivative is a function of its input `x`, and records
+  /// `G·derivative(x)` as the pullback. Only `x` is saved.
+  func unaryOp(_ op: UnaryOp, _ name: String, inputDerivative: @escaping (Tensor) -> Tensor) -> Tensor {
+    let input = dtype.isFloatingPoint ? self : cast(to: .float32)
+    let out = input.launchUnary(op, name: name)
+    return Tensor.record(name, out, inputs: [input]) { g in [g * inputDerivative(input)] }
   }
 
   /// √x.
-  public func sqrt() -> Tensor { unaryOp(.sqrt, "sqrt") { _, y in 0.5 / y } }  // dX = G / (2√x)
+  public func sqrt() -> Tensor { unaryOp(.sqrt, "sqrt", outputDerivative: { y in 0.5 / y }) }  // dX = G / (2√x)
   /// 1/√x.
-  public func rsqrt() -> Tensor { unaryOp(.rsqrt, "rsqrt") { _, y in -0.5 * y * y * y } }  // dX = −G·y³/2
+  public func rsqrt() -> Tensor { unaryOp(.rsqrt, "rsqrt", outputDerivative: { y in -0.5 * y * y * y }) }  // dX = −G·y³/2
   /// eˣ.
-  public func exp() -> Tensor { unaryOp(.exp, "exp") { _, y in y } }  // dX = G·eˣ
+  public func exp() -> Tensor { unaryOp(.exp, "exp", outputDerivative: { y in y }) }  // dX = G·eˣ
   /// eˣ − 1, accurate near 0.
-  public func expm1() -> Tensor { unaryOp(.expm1, "expm1") { _, y in y + 1 } }  // dX = G·eˣ
+  public func expm1() -> Tensor { unaryOp(.expm1, "expm1", outputDerivative: { y in y + 1 }) }  // dX = G·eˣ
   /// Natural logarithm.
-  public func log() -> Tensor { unaryOp(.log, "log") { x, _ in 1 / x } }  // dX = G / x
+  public func log() -> Tensor { unaryOp(.log, "log", inputDerivative: { x in 1 / x }) }  // dX = G / x
   /// ln(1 + x), accurate near 0.
-  public func log1p() -> Tensor { unaryOp(.log1p, "log1p") { x, _ in 1 / (x + 1) } }  // dX = G/(1+x)
+  public func log1p() -> Tensor { unaryOp(.log1p, "log1p", inputDerivative: { x in 1 / (x + 1) }) }  // dX = G/(1+x)
   /// sin x.
-  public func sin() -> Tensor { unaryOp(.sin, "sin") { x, _ in x.cos() } }  // dX = G·cos x
+  public func sin() -> Tensor { unaryOp(.sin, "sin", inputDerivative: { x in x.cos() }) }  // dX = G·cos x
   /// cos x.
-  public func cos() -> Tensor { unaryOp(.cos, "cos") { x, _ in -x.sin() } }  // dX = −G·sin x
+  public func cos() -> Tensor { unaryOp(.cos, "cos", inputDerivative: { x in -x.sin() }) }  // dX = −G·sin x
   /// 1/x.
-  public func reciprocal() -> Tensor { unaryOp(.reciprocal, "reciprocal") { _, y in -(y * y) } }  // dX = −G/x²
+  public func reciprocal() -> Tensor { unaryOp(.reciprocal, "reciprocal", outputDerivative: { y in -(y * y) }) }  // dX = −G/x²
   /// The error function.
   public func erf() -> Tensor {
     // dX = G·2/√π·e^(−x²)
-    unaryOp(.erf, "erf") { x, _ in (-(x * x)).exp() * 1.1283791670955126 }
+    unaryOp(.erf, "erf", inputDerivative: { x in (-(x * x)).exp() * 1.1283791670955126 })
   }
 
   /// x², elementwise (integers stay integers).

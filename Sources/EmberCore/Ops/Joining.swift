@@ -83,15 +83,22 @@ extension Tensor {
       "split: sizes \(sizes) do not add up to \(shape[a]), axis \(a) of shape \(shape)")
     let leading = [TensorIndex](repeating: .all, count: a)
     var start = 0
-    return sizes.map { size in
-      // dX = zeros with G written at the piece (through slice)
-      defer { start += size }
-      return slice(leading + [.range(start: start, end: start + size, step: 1)])
+    let pieces = withoutGradients {
+      sizes.map { size in
+        defer { start += size }
+        return slice(leading + [.range(start: start, end: start + size, step: 1)])
+      }
+    }
+    // One node for every piece: dX = concat of the pieces' gradients (zeros where none arrived)
+    let (type, device, pieceShapes) = (dtype, device, pieces.map(\.shape))
+    return Tensor.recordOutputs("split", pieces, inputs: [self]) { gradients in
+      let filled = gradients.enumerated().map { index, g in
+        g ?? Tensor.zeros(pieceShapes[index], dtype: type, on: device)
+      }
+      return [filled.count == 1 ? filled[0] : Tensor.concat(filled, axis: a)]
     }
   }
 
-  /// Views of consecutive pieces of `size` along `axis`; the last one is smaller when `size` does
-  /// not divide the axis (like `torch.split` with an integer).
   public func split(size: Int, axis: Int = 0) -> [Tensor] {
     precondition(size > 0, "split: size \(size) must be positive")
     let a = normalizedAxis(axis, op: "split")
@@ -111,6 +118,27 @@ extension Tensor {
     let length = shape[a]
     if length == 0 { return split(sizes: [Int](repeating: 0, count: count), axis: a) }
     return split(size: (length + count - 1) / count, axis: a)
+  }
+
+  /// The slices along `axis`, each without that axis (like `torch.unbind`): `[3, 4]` along 0
+  /// gives three `[4]` views. One gradient node serves every slice; its pullback stacks them.
+  public func unbind(axis: Int = 0) -> [Tensor] {
+    let a = normalizedAxis(axis, op: "unbind")
+    precondition(rank > 0, "unbind: cannot unbind a zero-dimensional tensor")
+    let slices = withoutGradients {
+      (0..<shape[a]).map { index -> Tensor in
+        var layout = self.layout
+        layout.offset += index * layout.strides[a]
+        layout.shape.remove(at: a)
+        layout.strides.remove(at: a)
+        return withLayout(layout)
+      }
+    }
+    // dX = stack of the slices' gradients along the axis (zeros where none arrived)
+    let (type, device, sliceShape) = (dtype, device, slices.first?.shape ?? [])
+    return Tensor.recordOutputs("unbind", slices, inputs: [self]) { gradients in
+      [Tensor.stack(gradients.map { $0 ?? Tensor.zeros(sliceShape, dtype: type, on: device) }, axis: a)]
+    }
   }
 }
 

@@ -39,10 +39,12 @@ public protocol Backend: AnyObject, Sendable {
   /// to 1. For `argmax`/`argmin`, `axes` has exactly one axis and `out` is `int64`.
   func reduce(_ op: ReduceOp, _ x: Operand, axes: [Int], to out: Operand)
 
-  /// Batched matrix product `c[i] = a[i] · b[i]`: `a` is `[batch, m, k]`, `b` is `[batch, k, n]` (either
-  /// may have batch stride 0 and any inner strides), `c` is a contiguous `[batch, m, n]`.
+  /// Batched matrix product `c[i] = α·a[i]·b[i] + β·c[i]` over every batch index `i`: `a` is
+  /// `[…, m, k]`, `b` is `[…, k, n]`, `c` is `[…, m, n]`, with the same batch axes, each of which
+  /// may have its own stride in each operand (0 broadcasts; transposed and sliced views multiply
+  /// in place). The inner axes may have any strides. With `β = 0`, `c` is only written.
   /// Float dtypes go through BLAS when loaded; integers use a plain loop.
-  func matmul(_ a: Operand, _ b: Operand, to c: Operand)
+  func matmul(_ a: Operand, _ b: Operand, to c: Operand, alpha: Double, beta: Double)
 
   /// Softmax (or log-softmax when `log`) along `axis`, numerically stable; `out` has `x`'s shape.
   func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand)
@@ -77,4 +79,11 @@ public protocol Backend: AnyObject, Sendable {
 
   /// Waits until all queued work has finished (a no-op on the CPU).
   func synchronize()
+}
+
+extension Backend {
+  /// `c[i] = a[i]·b[i]` (α = 1, β = 0).
+  public func matmul(_ a: Operand, _ b: Operand, to c: Operand) {
+    matmul(a, b, to: c, alpha: 1, beta: 0)
+  }
 }

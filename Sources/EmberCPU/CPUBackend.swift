@@ -63,8 +63,8 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     ReductionKernels.reduce(op, x, axes: axes, to: out)
   }
 
-  public func matmul(_ a: Operand, _ b: Operand, to c: Operand) {
-    GemmKernels.matmul(a, b, to: c)
+  public func matmul(_ a: Operand, _ b: Operand, to c: Operand, alpha: Double, beta: Double) {
+    GemmKernels.matmul(a, b, to: c, alpha: alpha, beta: beta)
   }
 
   public func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand) {

@@ -77,7 +77,9 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   public func reduce(_ op: ReduceOp, _ x: Operand, axes: [Int], to out: Operand) {
     cpu.reduce(op, host(x), axes: axes, to: host(out))
   }
-  public func matmul(_ a: Operand, _ b: Operand, to c: Operand) { cpu.matmul(host(a), host(b), to: host(c)) }
+  public func matmul(_ a: Operand, _ b: Operand, to c: Operand, alpha: Double, beta: Double) {
+    cpu.matmul(host(a), host(b), to: host(c), alpha: alpha, beta: beta)
+  }
   public func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand) {
     cpu.softmax(host(x), axis: axis, log: log, to: host(out))
   }

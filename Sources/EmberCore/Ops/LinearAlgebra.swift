@@ -19,60 +19,79 @@ extension Tensor {
 
   /// `[…, m, k]` · `[…, k, n]` with broadcast batch axes, both of rank ≥ 2.
   private static func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-    a.checkDevice(b, op: "matmul")
-    let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-    precondition(b.shape[b.rank - 2] == k, "matmul: shapes \(a.shape) and \(b.shape) do not chain")
-    guard let batch = Layout.broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))) else {
-      preconditionFailure("matmul: batch axes of \(a.shape) and \(b.shape) do not broadcast")
-    }
-    let type = DType.promoted(a.dtype, b.dtype)
-    let left = a.cast(to: type), right = b.cast(to: type)
-    let batchCount = batch.reduce(1, *)
-    let out = empty(batch + [m, n], dtype: type, device: a.device)
-    let lhs = left.detached().collapsedBatch(batch, rows: m, columns: k)
-    let rhs = right.detached().collapsedBatch(batch, rows: k, columns: n)
-    let c = Operand(buffer: out.buffer, layout: Layout(contiguous: [batchCount, m, n]), dtype: type)
-    a.backend.matmul(lhs, rhs, to: c)
-    // dA = G·Bᵀ, dB = Aᵀ·G (broadcast batch axes are summed back in backward). Each gradient is
-    // produced in its input's memory order: for a transposed input (`x·Wᵀ` in Linear) it is
-    // computed as (B·Gᵀ)ᵀ or (Gᵀ·A)ᵀ, so the gradient that reaches W is contiguous.
-    // An input that tracks no gradient (a data batch) gets none computed.
+    let (left, right, batch, m, n) = matmulOperands(a, b, op: "matmul")
+    let out = empty(batch + [m, n], dtype: left.dtype, device: a.device)
+    a.backend.matmul(
+      left.operandBroadcast(batch), right.operandBroadcast(batch), to: out.operand, alpha: 1, beta: 0)
+    // dA = G·Bᵀ, dB = Aᵀ·G (broadcast batch axes are summed back in backward).
     return record("matmul", out, inputs: [left, right]) { g in
-      let da: Tensor? = left.gradNode == nil ? nil
-        : left.isTransposedView ? right.matmul(g.transposed()).transposed() : g.matmul(right.transposed())
-      let db: Tensor? = right.gradNode == nil ? nil
-        : right.isTransposedView ? g.transposed().matmul(left).transposed() : left.transposed().matmul(g)
-      return [da, db]
+      matmulGradients(g, left, right, alpha: 1)
     }
   }
 
-  /// This `[…, rows, columns]` tensor broadcast to `batch` and seen as `[batchCount, rows, columns]`
-  /// (batch stride 0 when the batch is broadcast; copies only when the batch axes cannot merge).
-  private func collapsedBatch(_ batch: [Int], rows: Int, columns: Int) -> Operand {
-    var source = self
-    var full = source.layout.broadcast(to: batch + [rows, columns])
-    let batchCount = batch.reduce(1, *)
-    func mergedBatchStride(_ l: Layout) -> Int? {
-      // The batch axes (those of size > 1) must form one arithmetic sequence.
-      var merged: Int? = nil, expected = 0
-      for axis in stride(from: batch.count - 1, through: 0, by: -1) where l.shape[axis] != 1 {
-        if merged == nil { merged = l.strides[axis]; expected = l.strides[axis] * l.shape[axis]; continue }
-        if l.strides[axis] != expected { return nil }
-        expected *= l.shape[axis]
-      }
-      return merged ?? 0
+  /// `β·input + α·(a·b)` in one product, `input` broadcast to the result (PyTorch's `addmm` and
+  /// `baddbmm`): the GEMM adds the product into a copy of `input` instead of writing it and adding
+  /// in a second pass.
+  ///
+  /// Shapes: `input` broadcasts to `[…, m, n]`; `a` `[…, m, k]`, `b` `[…, k, n]` (rank ≥ 2).
+  public static func addmm(
+    _ input: Tensor, _ a: Tensor, _ b: Tensor, beta: Double = 1, alpha: Double = 1
+  ) -> Tensor {
+    precondition(a.rank >= 2 && b.rank >= 2,
+                 "addmm: shapes \(a.shape) and \(b.shape) need at least two axes each")
+    a.checkDevice(input, op: "addmm")
+    let (left, right, batch, m, n) = matmulOperands(a, b, op: "addmm")
+    let shape = batch + [m, n]
+    precondition(Layout.broadcastShape(input.shape, shape) == shape,
+                 "addmm: input of shape \(input.shape) does not broadcast to \(shape)")
+    let out = empty(shape, dtype: left.dtype, device: a.device)
+    let base = input.cast(to: left.dtype)
+    var source = base.operand
+    source.layout = base.layout.broadcast(to: shape)
+    a.backend.copy(source, to: out.operand)
+    a.backend.matmul(
+      left.operandBroadcast(batch), right.operandBroadcast(batch), to: out.operand, alpha: alpha,
+      beta: beta)
+    // dInput = β·G, dA = α·G·Bᵀ, dB = α·Aᵀ·G
+    return record("addmm", out, inputs: [base, left, right]) { g in
+      [base.gradNode == nil ? nil : g * beta] + matmulGradients(g, left, right, alpha: alpha)
     }
-    var batchStride = mergedBatchStride(full)
-    if batchStride == nil {
-      source = source.expanded(to: batch + [rows, columns]).contiguous().detached()
-      full = source.layout
-      batchStride = rows * columns
+  }
+
+  /// The promoted inputs of a product and its result's batch axes and matrix size.
+  private static func matmulOperands(_ a: Tensor, _ b: Tensor, op: String)
+    -> (Tensor, Tensor, batch: [Int], m: Int, n: Int)
+  {
+    a.checkDevice(b, op: op)
+    let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
+    precondition(b.shape[b.rank - 2] == k, "\(op): shapes \(a.shape) and \(b.shape) do not chain")
+    guard let batch = Layout.broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))) else {
+      preconditionFailure("\(op): batch axes of \(a.shape) and \(b.shape) do not broadcast")
     }
-    let inner = full.strides.suffix(2)
-    return Operand(
-      buffer: source.buffer,
-      layout: Layout(shape: [batchCount, rows, columns], strides: [batchStride!] + inner, offset: full.offset),
-      dtype: source.dtype)
+    let type = DType.promoted(a.dtype, b.dtype)
+    return (a.cast(to: type), b.cast(to: type), batch, m, n)
+  }
+
+  /// `dA = α·G·Bᵀ`, `dB = α·Aᵀ·G`. Each gradient is produced in its input's memory order: for a
+  /// transposed input (`x·Wᵀ` in Linear) it is computed as (B·Gᵀ)ᵀ or (Gᵀ·A)ᵀ, so the gradient
+  /// that reaches W is contiguous. An input that tracks no gradient (a data batch) gets none.
+  private static func matmulGradients(_ g: Tensor, _ left: Tensor, _ right: Tensor, alpha: Double)
+    -> [Tensor?]
+  {
+    let scaled = alpha == 1 ? g : g * alpha
+    let da: Tensor? = left.gradNode == nil ? nil
+      : left.isTransposedView ? right.matmul(scaled.transposed()).transposed() : scaled.matmul(right.transposed())
+    let db: Tensor? = right.gradNode == nil ? nil
+      : right.isTransposedView ? scaled.transposed().matmul(left).transposed() : left.transposed().matmul(scaled)
+    return [da, db]
+  }
+
+  /// The kernel view of this `[…, rows, columns]` tensor with its batch axes broadcast to `batch`
+  /// (stride 0 where broadcast) — every layout multiplies in place, with no copy.
+  private func operandBroadcast(_ batch: [Int]) -> Operand {
+    var result = operand
+    result.layout = layout.broadcast(to: batch + shape.suffix(2))
+    return result
   }
 
   /// `true` when the last two axes are stored column-major (a transposed view of a row-major matrix).

@@ -1,7 +1,8 @@
 /// Elementwise operations of one operand. Each backend implements every case.
 ///
-/// Floating-point ops run on `float32`/`float64`; `neg`, `abs`, `sign`, `square` also on integers;
-/// `logicalNot` on `bool` (any dtype: nonzero is true, result is `bool`).
+/// Floating-point ops run on `float32`/`float64`; `neg`, `abs`, `sign`, `square`, `relu`, `floor`,
+/// `ceil`, `round` also on integers (the last three as the identity); `logicalNot` on `bool` (any
+/// dtype: nonzero is true, result is `bool`). `sign` of NaN is 0, as in PyTorch.
 public enum UnaryOp: String, Sendable, CaseIterable {
   case neg, abs, sign, square, sqrt, rsqrt, reciprocal
   case exp, expm1, log, log1p
@@ -13,8 +14,9 @@ public enum UnaryOp: String, Sendable, CaseIterable {
 /// Elementwise operations of two operands of the same dtype (already broadcast to the output shape).
 ///
 /// Comparisons and logical ops write `bool`; the others write the operands' dtype.
-/// `div` on integers truncates toward zero; `floorDiv` rounds toward −∞ (Python's `//`);
-/// `remainder` has the divisor's sign (Python's `%`).
+/// `div` on integers truncates toward zero; `floorDiv` rounds toward −∞ (Python's `//`: for floats
+/// the floor of the exact quotient, from `fmod`, so `1.0 // 0.1` is 9); `remainder` has the
+/// divisor's sign (Python's `%`). Integer `floorDiv` and `remainder` by zero trap.
 public enum BinaryOp: String, Sendable, CaseIterable {
   case add, sub, mul, div, pow, maximum, minimum, floorDiv, remainder
   case equal, notEqual, less, lessEqual, greater, greaterEqual

@@ -70,13 +70,15 @@ extension Tensor {
     full(other.shape, value, dtype: other.dtype, on: other.device)
   }
 
-  /// `start, start + step, …` up to but excluding `end` (like `torch.arange`); int64 unless `dtype` says.
+  /// `start, start + step, …` up to but excluding `end` (like `torch.arange`): int64 when `start`,
+  /// `end` and `step` are all whole numbers, float32 otherwise (`arange(0, 5.5)` is float32),
+  /// unless `dtype` says.
   public static func arange(
     _ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType? = nil, on device: Device = .default
   ) -> Tensor {
     precondition(step != 0, "arange: step must not be zero")
     let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
-    let integral = start.rounded() == start && step.rounded() == step
+    let integral = [start, end, step].allSatisfy { $0.rounded() == $0 }
     let type = dtype ?? (integral ? .int64 : .float32)
     let values = (0..<count).map { start + Double($0) * step }
     return Tensor(values, shape: [count], on: device).cast(to: type)

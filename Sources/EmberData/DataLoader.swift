@@ -130,7 +130,8 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     }
   }
 
-  /// A batch being assembled on a background queue.
+  /// A batch being assembled on a background queue, under the caller's task context (gradient
+  /// mode, learning phase, default device), which a Dispatch queue would otherwise not inherit.
   final class Pending: @unchecked Sendable {
     private static let queue = DispatchQueue(
       label: "ember.data-loader.prefetch", qos: .userInitiated)
@@ -141,8 +142,9 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     init(index: Int, dataset: any Dataset, indices: [Int]) {
       self.index = index
       nonisolated(unsafe) let dataset = dataset
+      let context = TaskContext.current
       Self.queue.async { [self] in
-        result = dataset.batch(at: indices)
+        result = context.run { dataset.batch(at: indices) }
         done.signal()
       }
     }

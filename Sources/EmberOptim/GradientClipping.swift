@@ -3,24 +3,26 @@ import EmberCore
 /// Scales all gradients together so their global L2 norm is at most `maxNorm`, like
 /// `torch.nn.utils.clip_grad_norm_`.
 ///
-/// `norm = √(Σ‖g‖²)` over every gradient; when `norm > maxNorm` each gradient is multiplied by
-/// `maxNorm / (norm + 1e-6)`. Returns the clipped gradients and the norm before clipping.
+/// `norm = √(Σ‖g‖²)` over every gradient, summed in the order `gradients` holds them (the order
+/// backward produced them, so the result is bit-identical from run to run); each gradient is
+/// multiplied by `min(1, maxNorm / (norm + 1e-6))`. Everything stays on the device: the norm
+/// (float64, zero-dimensional) is returned as a tensor, read only if the caller asks.
 public func clipByGlobalNorm(
   _ gradients: Gradients, maxNorm: Double
-) -> (Gradients, norm: Double) {
+) -> (Gradients, norm: Tensor) {
   precondition(maxNorm >= 0, "clipByGlobalNorm: maxNorm \(maxNorm) is negative")
-  let norm: Double = withoutGradients {
+  return withoutGradients {
     var total: Tensor?
     for node in gradients.nodes {
       guard let g = gradients[node] else { continue }
-      let squares = g.squared().sum().cast(to: .float64)  // ‖g‖²
+      let squares = g.cast(to: .float64).squared().sum()  // ‖g‖²
       total = total.map { $0 + squares } ?? squares
     }
-    return total.map { $0.item.squareRoot() } ?? 0
+    guard let total else { return (gradients, Tensor(0, dtype: .float64)) }
+    let norm = total.sqrt()
+    let scale = ((norm + 1e-6).reciprocal() * maxNorm).minimum(1)
+    return (gradients.scaled(by: scale), norm)
   }
-  let scale = maxNorm / (norm + 1e-6)
-  guard scale < 1 else { return (gradients, norm) }
-  return (withoutGradients { gradients.scaled(by: scale) }, norm)
 }
 
 /// Clamps every gradient element into `[-limit, limit]`, like `torch.nn.utils.clip_grad_value_`.

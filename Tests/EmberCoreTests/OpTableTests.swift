@@ -7,6 +7,9 @@ import Testing
 
 /// One differentiable op: its inputs' shapes, a safe input range (away from kinks and poles),
 /// the op, and optionally reference values computed elementwise in Double.
+///
+/// Every case also has PyTorch's float64 values and gradients in Tests/Fixtures/op_fixtures.json,
+/// under its name (Tests/Fixtures/make_op_fixtures.py writes them; add a case there too).
 struct OpCase: Sendable, CustomTestStringConvertible {
   let name: String
   let shapes: [[Int]]
@@ -108,9 +111,11 @@ let opCases: [OpCase] = [
   OpCase("matmul dot", [[5], [5]]) { $0[0].matmul($0[1]) },
   // Movement.
   OpCase("reshape", [[3, 4]]) { $0[0].reshaped([2, -1]) * $0[0].reshaped([2, 6]) },
-  OpCase("permute", [[2, 3, 4]]) { $0[0].permuted([2, 0, 1]) * Tensor(testValues(24, in: 0...1, seed: 5), shape: [4, 2, 3]).cast(to: $0[0].dtype) },
+  OpCase("permute", [[2, 3, 4]]) {
+    $0[0].permuted([2, 0, 1]) * constant([4, 2, 3], seed: 5, like: $0[0])
+  },
   OpCase("transpose", [[3, 4]]) { $0[0].transposed().matmul($0[0]) },
-  OpCase("expand", [[3, 1]]) { $0[0].expanded(to: [2, 3, 4]) * Tensor(testValues(24, in: 0...1, seed: 6), shape: [2, 3, 4]).cast(to: $0[0].dtype) },
+  OpCase("expand", [[3, 1]]) { $0[0].expanded(to: [2, 3, 4]) * constant([2, 3, 4], seed: 6, like: $0[0]) },
   OpCase("unsqueeze squeeze", [[3, 4]]) { $0[0].unsqueezed(axis: 1).squeezed().unsqueezed(axis: -1) },
   OpCase("flatten", [[2, 3, 4]]) { $0[0].flattened(startAxis: 1) },
   OpCase("slice", [[4, 5]]) { $0[0][1..<3, .stride(0, nil, by: 2)] * 2 },
@@ -118,29 +123,74 @@ let opCases: [OpCase] = [
   OpCase("contiguous", [[3, 4]]) { $0[0].transposed().contiguous() },
 ]
 
+/// `testValues` in `0...1` as a tensor of `shape`, with `like`'s dtype and device.
+func constant(_ shape: [Int], seed: UInt64, like other: Tensor) -> Tensor {
+  Tensor(testValues(shape.reduce(1, *), in: 0...1, seed: seed), shape: shape, on: other.device)
+    .cast(to: other.dtype)
+}
+
+/// A device and an input layout: the second argument of the parameterized gradient check.
+struct DeviceLayout: Sendable, CustomTestStringConvertible {
+  let device: Device
+  let layout: InputLayout
+  var testDescription: String { "\(device) \(layout)" }
+
+  static var all: [DeviceLayout] {
+    testDevices.flatMap { device in InputLayout.allCases.map { DeviceLayout(device: device, layout: $0) } }
+  }
+}
+
+/// The float64 inputs of a case, as the gradient check draws them.
+func inputValues(_ c: OpCase) -> [[Double]] {
+  c.shapes.enumerated().map { i, shape in
+    testValues(shape.reduce(1, *), in: c.range, seed: UInt64(i + 1) * 7919)
+  }
+}
+
+/// Every case runs on every device of `Backends.available`: inputs are made there, results read back.
 @Suite struct OpTableTests {
-  @Test(arguments: opCases)
-  func referenceValues(_ c: OpCase) {
+  @Test(arguments: opCases, testDevices)
+  func referenceValues(_ c: OpCase, _ device: Device) {
     guard let reference = c.reference else { return }
-    let values = c.shapes.enumerated().map { i, shape in
-      testValues(shape.reduce(1, *), in: c.range, seed: UInt64(i + 1) * 7919)
-    }
-    let out = c.op(values.indices.map { Tensor(values[$0], shape: c.shapes[$0]) })
+    let values = inputValues(c)
+    let out = c.op(values.indices.map { Tensor(values[$0], shape: c.shapes[$0], on: device) })
+    #expect(out.device == device, "\(c.name): output on \(out.device), inputs on \(device)")
     expectClose(out.doubles, reference(values), tolerance: 1e-12, c.name)
   }
 
-  @Test(arguments: opCases, InputLayout.allCases)
-  func gradient(_ c: OpCase, _ layout: InputLayout) {
-    checkGradients(c.name, shapes: c.shapes, range: c.range, layout: layout, c.op)
+  /// Values and gradients against PyTorch (float64), from the committed fixture.
+  @Test(arguments: opCases, testDevices)
+  func matchesPyTorch(_ c: OpCase, _ device: Device) throws {
+    let fixture = try #require(OpFixture.shared.opTable[c.name], "\(c.name): no PyTorch reference")
+    #expect(fixture.inputs.map(\.shape) == c.shapes, "\(c.name): fixture shapes are stale")
+    #expect(fixture.inputs.map(\.values) == inputValues(c), "\(c.name): fixture inputs are stale")
+    let inputs = fixture.inputs.map { $0.tensor(on: device).requiringGradient() }
+    let out = c.op(inputs)
+    #expect(out.device == device, "\(c.name): output on \(out.device), inputs on \(device)")
+    expectMatches(out, fixture.output, tolerance: 1e-12, c.name)
+    #expect(fixture.gradients?.count == inputs.count, "\(c.name): fixture has no gradients")
+    expectGradientsMatch(out, inputs: inputs, fixture, tolerance: 1e-12, c.name)
   }
 
-  @Test(arguments: opCases)
-  func float32MatchesFloat64(_ c: OpCase) {
-    let values = c.shapes.enumerated().map { i, shape in
-      testValues(shape.reduce(1, *), in: c.range, seed: UInt64(i + 1) * 7919)
-    }
-    let exact = c.op(values.indices.map { Tensor(values[$0], shape: c.shapes[$0]) }).doubles
-    let single = c.op(values.indices.map { Tensor(values[$0], shape: c.shapes[$0]).cast(to: .float32) })
+  /// The fixture and the table name the same cases.
+  @Test func fixtureCoversTheTable() {
+    #expect(Set(OpFixture.shared.opTable.keys) == Set(opCases.map(\.name)))
+    #expect(opCases.count == Set(opCases.map(\.name)).count, "op case names must be unique")
+  }
+
+  @Test(arguments: opCases, DeviceLayout.all)
+  func gradient(_ c: OpCase, _ placement: DeviceLayout) {
+    checkGradients(c.name, shapes: c.shapes, range: c.range, layout: placement.layout,
+                   on: placement.device, c.op)
+  }
+
+  @Test(arguments: opCases, testDevices)
+  func float32MatchesFloat64(_ c: OpCase, _ device: Device) {
+    let values = inputValues(c)
+    let exact = c.op(values.indices.map { Tensor(values[$0], shape: c.shapes[$0], on: device) }).doubles
+    let single = c.op(values.indices.map {
+      Tensor(values[$0], shape: c.shapes[$0], on: device).cast(to: .float32)
+    })
     #expect(single.dtype == .float32, "\(c.name): float32 inputs gave \(single.dtype)")
     expectClose(single.doubles, exact, tolerance: 1e-4, "\(c.name) float32")
   }

@@ -1,4 +1,6 @@
+import EmberBackend
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @testable import EmberData
@@ -72,5 +74,34 @@ import Testing
     let resumed = DataLoader(countingDataset(20), batchSize: 20, shuffle: true, seed: 0)
     resumed.generator = saved
     #expect(targets(resumed) == next)
+  }
+}
+
+@Suite struct DataLoaderContextTests {
+  /// Records the task context each batch is assembled under.
+  final class ContextRecorder: Dataset, @unchecked Sendable {
+    var seen: [TaskContext] = []
+    let count = 8
+    func batch(at indices: [Int]) -> Batch {
+      seen.append(TaskContext.current)
+      let x = Tensor(indices.map(Float.init), shape: [indices.count, 1])
+      return Batch(inputs: x, targets: x)
+    }
+  }
+
+  @Test func prefetchedBatchesSeeTheCallersGradientModePhaseAndDevice() {
+    let dataset = ContextRecorder()
+    let loader = DataLoader(dataset, batchSize: 2, prefetch: true)
+    let device = HostMemoryBackend.shared.device
+    withDevice(device) {
+      withLearningPhase(.training) {
+        withoutGradients {
+          for batch in loader { #expect(batch.inputs.device == device) }
+        }
+      }
+    }
+    let expected = TaskContext(recordsGradients: false, learningPhase: .training, device: device)
+    #expect(dataset.seen.count == 4)
+    #expect(dataset.seen.allSatisfy { $0 == expected }, "\(dataset.seen)")
   }
 }

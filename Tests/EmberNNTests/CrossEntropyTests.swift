@@ -124,3 +124,74 @@ import Testing
     }
   }
 }
+
+/// A loss at an edge checked against PyTorch's values and gradients in
+/// Tests/Fixtures/op_fixtures.json (the `nn.` cases): large float32 logits, and an `ignoreIndex`
+/// that is a valid class.
+struct LossEdgeCase: Sendable, CustomTestStringConvertible {
+  let name: String
+  let tolerance: Double
+  let loss: @Sendable ([Tensor]) -> Tensor
+  var testDescription: String { name }
+
+  init(_ name: String, tolerance: Double = 1e-12, _ loss: @escaping @Sendable ([Tensor]) -> Tensor) {
+    (self.name, self.tolerance, self.loss) = ("nn." + name, tolerance, loss)
+  }
+}
+
+let lossEdgeCases: [LossEdgeCase] = [
+  LossEdgeCase("crossEntropy large logits float32", tolerance: 5e-7) {
+    crossEntropy(logits: $0[0], labels: $0[1])
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 mean") {
+    crossEntropy(logits: $0[0], labels: $0[1], ignoreIndex: 0)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 sum") {
+    crossEntropy(logits: $0[0], labels: $0[1], ignoreIndex: 0, reduction: .sum)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 none") {
+    crossEntropy(logits: $0[0], labels: $0[1], ignoreIndex: 0, reduction: .none)
+  },
+  LossEdgeCase("negativeLogLikelihood ignoreIndex 0 mean") {
+    negativeLogLikelihood(logProbabilities: $0[0], labels: $0[1], ignoreIndex: 0)
+  },
+  LossEdgeCase("negativeLogLikelihood ignoreIndex 0 sum") {
+    negativeLogLikelihood(logProbabilities: $0[0], labels: $0[1], ignoreIndex: 0, reduction: .sum)
+  },
+  LossEdgeCase("negativeLogLikelihood ignoreIndex 0 none") {
+    negativeLogLikelihood(logProbabilities: $0[0], labels: $0[1], ignoreIndex: 0, reduction: .none)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 weights") {
+    crossEntropy(logits: $0[0], labels: $0[1], classWeights: $0[2], ignoreIndex: 0)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 smoothing") {
+    crossEntropy(logits: $0[0], labels: $0[1], labelSmoothing: 0.1, ignoreIndex: 0)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 0 weights smoothing") {
+    crossEntropy(logits: $0[0], labels: $0[1], classWeights: $0[2], labelSmoothing: 0.1,
+                 ignoreIndex: 0)
+  },
+  LossEdgeCase("crossEntropy ignoreIndex 2 spatial") {
+    crossEntropy(logits: $0[0], labels: $0[1], ignoreIndex: 2)
+  },
+]
+
+@Suite struct CrossEntropyPyTorchTests {
+  @Test(arguments: lossEdgeCases, testDevices)
+  func matchesPyTorch(_ c: LossEdgeCase, _ device: Device) throws {
+    let fixture = try #require(OpFixture.shared.edgeCases[c.name], "\(c.name): no PyTorch reference")
+    let inputs = fixture.inputs.enumerated().map { i, input in
+      let x = input.tensor(on: device)
+      return fixture.gradients?[i] == nil ? x : x.requiringGradient()
+    }
+    let out = c.loss(inputs)
+    expectMatches(out, fixture.output, tolerance: c.tolerance, c.name)
+    expectGradientsMatch(out, inputs: inputs, fixture, tolerance: c.tolerance, c.name)
+  }
+
+  /// Every `nn.` case of the fixture has a row here.
+  @Test func fixtureCoversTheTable() {
+    let losses = OpFixture.shared.edgeCases.keys.filter { $0.hasPrefix("nn.") }
+    #expect(Set(losses) == Set(lossEdgeCases.map(\.name)))
+  }
+}

@@ -1,28 +1,47 @@
 import EmberBackend
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @testable import EmberNN
 
-/// The checks every layer passes: output shape, parameter names and count, every stored
-/// `Parameter` visited, state-dict round trip, and seeded determinism of the parameters.
+/// The checks every layer passes, on every device of `testDevices`: output shape, parameter names
+/// and count, every stored `Parameter` visited, state-dict round trip, and seeded determinism of
+/// the parameters.
 ///
 /// `make` builds the layer drawing its parameters from the generator it is given (layers without
-/// parameters ignore it).
+/// parameters ignore it); the harness moves it and its input to each device.
 func checkLayer(
   _ name: String, input inputShape: [Int], output outputShape: [Int],
   parameterNames: [String], parameterCount: Int,
   sourceLocation: SourceLocation = #_sourceLocation,
   _ make: (inout RandomGenerator) -> any TensorLayer
 ) {
+  for device in testDevices {
+    checkLayer(
+      "\(name) on \(device)", input: inputShape, output: outputShape,
+      parameterNames: parameterNames, parameterCount: parameterCount, on: device,
+      sourceLocation: sourceLocation, make)
+  }
+}
+
+/// The harness on one device.
+private func checkLayer(
+  _ name: String, input inputShape: [Int], output outputShape: [Int],
+  parameterNames: [String], parameterCount: Int, on device: Device,
+  sourceLocation: SourceLocation, _ make: (inout RandomGenerator) -> any TensorLayer
+) {
   var first = RandomGenerator(seed: 11), again = RandomGenerator(seed: 11)
   var other = RandomGenerator(seed: 99)
   let layer = make(&first), twin = make(&again), different = make(&other)
-  let x = Tensor.uniform(inputShape, in: -2...2, using: &other)
+  for module in [layer, twin, different] { _ = module.to(device) }
+  let x = Tensor.uniform(inputShape, in: -2...2, using: &other).to(device)
 
   // Output shape and names.
   let y = layer(x)
   #expect(y.shape == outputShape, "\(name): output shape \(y.shape)", sourceLocation: sourceLocation)
+  #expect(y.device == device, "\(name): output on \(String(describing: y.device))",
+          sourceLocation: sourceLocation)
   #expect(layer.namedParameters.map(\.name) == parameterNames,
           "\(name): parameter names \(layer.namedParameters.map(\.name))",
           sourceLocation: sourceLocation)

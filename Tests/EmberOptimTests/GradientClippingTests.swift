@@ -17,7 +17,7 @@ import Testing
   @Test func globalNormScalesEverything() {
     let (grads, a, b) = gradients()
     let (clipped, norm) = clipByGlobalNorm(grads, maxNorm: 6.5)
-    #expect(abs(norm - 13) < 1e-9)
+    #expect(abs(norm.item - 13) < 1e-9)
     let scaled = (clipped[a]?.floats ?? []) + (clipped[b]?.floats ?? [])
     let expected: [Float] = [1.4999998808, 1.9999998808, 5.9999995232]
     #expect(zip(scaled, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(scaled)")
@@ -26,7 +26,7 @@ import Testing
   @Test func globalNormBelowTheLimitLeavesGradientsAlone() {
     let (grads, a, _) = gradients()
     let (clipped, norm) = clipByGlobalNorm(grads, maxNorm: 20)
-    #expect(abs(norm - 13) < 1e-9)
+    #expect(abs(norm.item - 13) < 1e-9)
     #expect(clipped[a]?.floats == [3, 4])
   }
 

@@ -22,13 +22,15 @@ public func testValues(_ count: Int, in range: ClosedRange<Double>, seed: UInt64
   }
 }
 
-/// A float64 tensor of `shape` holding `values` (row-major), stored with `layout`.
-public func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> Tensor {
+/// A float64 tensor of `shape` holding `values` (row-major), stored with `layout` on `device`.
+public func makeInput(
+  _ values: [Double], shape: [Int], layout: InputLayout, on device: Device = .cpu
+) -> Tensor {
   switch layout {
   case .contiguous:
-    return Tensor(values, shape: shape)
+    return Tensor(values, shape: shape, on: device)
   case .transposed:
-    guard shape.count >= 2 else { return Tensor(values, shape: shape) }
+    guard shape.count >= 2 else { return Tensor(values, shape: shape, on: device) }
     // Store the transpose of the last two axes, then view it transposed back.
     let rows = shape[shape.count - 2], columns = shape[shape.count - 1]
     let batch = values.count / Swift.max(rows * columns, 1)
@@ -40,11 +42,11 @@ public func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> 
     }
     var storedShape = shape
     storedShape.swapAt(shape.count - 2, shape.count - 1)
-    let t = Tensor(stored, shape: storedShape).transposed()
+    let t = Tensor(stored, shape: storedShape, on: device).transposed()
     precondition(!t.isContiguous || rows == 1 || columns == 1)
     return t
   case .sliced:
-    guard let last = shape.last else { return Tensor(values, shape: shape) }
+    guard let last = shape.last else { return Tensor(values, shape: shape, on: device) }
     // Interleave with junk along the last axis and take every second element, at offset 1.
     var wide: [Double] = []
     wide.reserveCapacity(values.count * 2 + 2)
@@ -56,18 +58,19 @@ public func makeInput(_ values: [Double], shape: [Int], layout: InputLayout) -> 
     }
     var wideShape = shape
     wideShape[shape.count - 1] = 2 * last + 2
-    return Tensor(wide, shape: wideShape)[.ellipsis, .stride(1, 2 * last + 1, by: 2)]
+    return Tensor(wide, shape: wideShape, on: device)[.ellipsis, .stride(1, 2 * last + 1, by: 2)]
   }
 }
 
 /// Checks `f`'s gradients against central differences in Float64 and returns the worst relative error.
 ///
 /// The scalar checked is `Σ f(x)·w` with fixed pseudo-random weights `w`, so every output element
-/// matters. Relative error is `|analytic − numeric| / max(1, |analytic|, |numeric|)`.
+/// matters. Relative error is `|analytic − numeric| / max(1, |analytic|, |numeric|)`. The inputs
+/// live on `device`.
 @discardableResult
 public func checkGradients(
   _ name: String, shapes: [[Int]], range: ClosedRange<Double>, layout: InputLayout = .contiguous,
-  tolerance: Double = 1e-6, step: Double = 1e-6,
+  on device: Device = .cpu, tolerance: Double = 1e-6, step: Double = 1e-6,
   sourceLocation: SourceLocation = #_sourceLocation,
   _ f: @escaping ([Tensor]) -> Tensor
 ) -> Double {
@@ -75,25 +78,33 @@ public func checkGradients(
     testValues(shape.reduce(1, *), in: range, seed: UInt64(i + 1) * 7919)
   }
   return checkGradients(
-    name, values: values, shapes: shapes, layout: layout, tolerance: tolerance, step: step,
-    sourceLocation: sourceLocation, f)
+    name, values: values, shapes: shapes, layout: layout, device: device, tolerance: tolerance,
+    step: step, sourceLocation: sourceLocation, f)
 }
 
 /// The check itself, at the row-major `values` of each input.
 private func checkGradients(
-  _ name: String, values: [[Double]], shapes: [[Int]], layout: InputLayout, tolerance: Double,
-  step: Double, sourceLocation: SourceLocation, _ f: @escaping ([Tensor]) -> Tensor
+  _ name: String, values: [[Double]], shapes: [[Int]], layout: InputLayout, device: Device,
+  tolerance: Double, step: Double, sourceLocation: SourceLocation,
+  _ f: @escaping ([Tensor]) -> Tensor
 ) -> Double {
-  let probe = withoutGradients { f(values.indices.map { Tensor(values[$0], shape: shapes[$0]) }) }
-  let weights = Tensor(testValues(probe.count, in: 0.5...1.5, seed: 4242), shape: probe.shape)
+  let probe = withoutGradients {
+    f(values.indices.map { Tensor(values[$0], shape: shapes[$0], on: device) })
+  }
+  let weights = Tensor(
+    testValues(probe.count, in: 0.5...1.5, seed: 4242), shape: probe.shape, on: device)
   func loss(_ inputs: [[Double]]) -> Double {
     withoutGradients {
-      let tensors = inputs.indices.map { makeInput(inputs[$0], shape: shapes[$0], layout: layout) }
+      let tensors = inputs.indices.map {
+        makeInput(inputs[$0], shape: shapes[$0], layout: layout, on: device)
+      }
       return (f(tensors).cast(to: .float64) * weights).sum().item
     }
   }
   // Analytic.
-  let inputs = values.indices.map { makeInput(values[$0], shape: shapes[$0], layout: layout).requiringGradient() }
+  let inputs = values.indices.map {
+    makeInput(values[$0], shape: shapes[$0], layout: layout, on: device).requiringGradient()
+  }
   let output = f(inputs)
   #expect(output.dtype == .float64, "\(name): output dtype \(output.dtype)", sourceLocation: sourceLocation)
   let grads = (output * weights).sum().backward()
@@ -117,14 +128,15 @@ private func checkGradients(
 }
 
 /// `#expect` that two arrays match elementwise within `tolerance` (absolute + relative).
+/// NaN matches only NaN, and an infinity only the same infinity.
 public func expectClose(
   _ actual: [Double], _ expected: [Double], tolerance: Double = 1e-9, _ what: String = "",
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
   #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
           sourceLocation: sourceLocation)
-  for (a, e) in zip(actual, expected) where !(a.isNaN && e.isNaN) {
-    if Swift.abs(a - e) > tolerance * Swift.max(1, Swift.abs(e)) {
+  for (a, e) in zip(actual, expected) where !(a.isNaN && e.isNaN) && a != e {
+    if !a.isFinite || !e.isFinite || Swift.abs(a - e) > tolerance * Swift.max(1, Swift.abs(e)) {
       Issue.record("\(what): got \(actual), expected \(expected)", sourceLocation: sourceLocation)
       return
     }
@@ -140,5 +152,6 @@ public func checkGradients(
 ) -> Double {
   checkGradients(
     name, values: values.map(\.doubles), shapes: values.map(\.shape), layout: .contiguous,
-    tolerance: tolerance, step: step, sourceLocation: sourceLocation, f)
+    device: values.first?.device ?? .cpu, tolerance: tolerance, step: step,
+    sourceLocation: sourceLocation, f)
 }

@@ -25,10 +25,10 @@ enum Negate<T: KernelNumber>: UnaryFunction {
 enum Absolute<T: KernelNumber>: UnaryFunction {
   @inline(__always) static func apply(_ x: T) -> T { x < T.zero ? T.minus(T.zero, x) : x }
 }
-/// −1, 0 or 1 (NaN stays NaN).
+/// −1, 0 or 1; NaN and −0 give 0 (PyTorch's `(0 < x) − (x < 0)`).
 enum Sign<T: KernelNumber>: UnaryFunction {
   @inline(__always) static func apply(_ x: T) -> T {
-    x > T.zero ? T.one : x < T.zero ? T.minus(T.zero, T.one) : x
+    x > T.zero ? T.one : x < T.zero ? T.minus(T.zero, T.one) : T.zero
   }
 }
 /// `x²`.
@@ -129,8 +129,21 @@ enum Divide<T: KernelFloat>: BinaryFunction {
 enum Power<T: KernelFloat>: BinaryFunction {
   @inline(__always) static func apply(_ x: T, _ y: T) -> T { T.pow(x, y) }
 }
+/// `⌊x / y⌋` of the exact quotient, as CPython's `float_floor_div` and PyTorch's
+/// `div_floor_floating`: `(x − fmod(x, y)) / y`, moved down by one when the remainder's sign
+/// differs from `y`'s, then rounded to the nearest integer (so `1.0 // 0.1` is 9, not
+/// `floor(10.000000000000002)`). Division by zero gives the IEEE quotient (±∞ or NaN).
 enum FloorDivide<T: KernelFloat>: BinaryFunction {
-  @inline(__always) static func apply(_ x: T, _ y: T) -> T { (x / y).rounded(.down) }
+  @inline(__always) static func apply(_ x: T, _ y: T) -> T {
+    if y == 0 { return x / y }
+    let r = x.truncatingRemainder(dividingBy: y)
+    var q = (x - r) / y
+    if r != 0 && (y < 0) != (r < 0) { q -= 1 }
+    if q == 0 { return T(signOf: x / y, magnitudeOf: 0) }
+    var f = q.rounded(.down)
+    if q - f > 0.5 { f += 1 }
+    return f
+  }
 }
 /// `x − y·⌊x/y⌋` computed from `fmod`: the result has `y`'s sign (Python's `%`).
 enum Remainder<T: KernelFloat>: BinaryFunction {

@@ -8,11 +8,28 @@ enum ScanKernels {
     precondition(axis >= 0 && axis < x.layout.rank, "cumsum: axis \(axis) of shape \(x.shape)")
     precondition(x.dtype == out.dtype, "cumsum: input \(x.dtype) but output \(out.dtype)")
     switch x.dtype {
-    case .float32: cumsum(x, axis: axis, to: out, Float.self)
+    case .float32: cumsumFloat32(x, axis: axis, to: out)
     case .float64: cumsum(x, axis: axis, to: out, Double.self)
     case .int32: cumsum(x, axis: axis, to: out, Int32.self)
     case .int64: cumsum(x, axis: axis, to: out, Int64.self)
     case .bool: preconditionFailure("cumsum: not defined for bool; cast to int64 first")
+    }
+  }
+
+  /// Float32 running sums kept in Double, as PyTorch's CPU kernel (`acc_type<float>`): each output
+  /// is the rounding of the running sum, not a sum of rounded partial sums (whose error grows with
+  /// the length of the axis).
+  private static func cumsumFloat32(_ x: Operand, axis: Int, to out: Operand) {
+    let xp = elements(x, Float.self)
+    let yp = elements(out, Float.self)
+    let n = x.shape[axis]
+    let sx = x.layout.strides[axis], sy = out.layout.strides[axis]
+    forEachLane(shape: x.shape, axis: axis, [x.layout, out.layout]) { ox, oy, _, _ in
+      var acc = 0.0
+      for j in 0..<n {
+        acc += Double(xp[ox &+ j &* sx])
+        yp[oy &+ j &* sy] = Float(acc)
+      }
     }
   }
 

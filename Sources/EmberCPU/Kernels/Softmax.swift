@@ -53,8 +53,8 @@ enum SoftmaxKernels {
         sum += e
       }
       if log {
-        let c = m + T.log(sum)
-        for j in 0..<n { yp[oy &+ j &* sy] = xp[ox &+ j &* sx] - c }
+        let c = T.log(sum)  // (x − m) − log Σ: nothing of the size of m is rounded
+        for j in 0..<n { yp[oy &+ j &* sy] = (xp[ox &+ j &* sx] - m) - c }
       } else {
         for j in 0..<n { yp[oy &+ j &* sy] /= sum }
       }

@@ -3,9 +3,12 @@ import EmberBackend
 /// The result of `backward()`: gradients keyed by the leaf or target they belong to.
 ///
 /// Look one up with the tensor you marked (`grads[x]`) or the node of a parameter. Gradients from
-/// several micro-batches add up with `+`.
+/// several micro-batches add up with `+`. Iteration (`nodes`, clipping, summing) follows the order
+/// in which the gradients were produced — a property of the graph, never of a hash seed — so two
+/// processes with the same seed combine them in the same order and get bit-identical results.
 public struct Gradients: @unchecked Sendable {
-  var storage: [ObjectIdentifier: (node: GradNode, value: Tensor)] = [:]
+  private var entries: [(node: GradNode, value: Tensor)] = []
+  private var index: [ObjectIdentifier: Int] = [:]
 
   public init() {}
 
@@ -15,26 +18,35 @@ public struct Gradients: @unchecked Sendable {
     return self[node]
   }
 
-  /// The gradient for `node`, or `nil` when no gradient reached it.
+  /// The gradient for `node`, or `nil` when no gradient reached it. Setting `nil` removes it.
   public subscript(_ node: GradNode) -> Tensor? {
-    get { storage[ObjectIdentifier(node)]?.value }
+    get { index[ObjectIdentifier(node)].map { entries[$0].value } }
     set {
-      if let newValue { storage[ObjectIdentifier(node)] = (node, newValue) } else {
-        storage[ObjectIdentifier(node)] = nil
+      let key = ObjectIdentifier(node)
+      switch (index[key], newValue) {
+      case (let position?, let value?): entries[position].value = value
+      case (nil, let value?):
+        index[key] = entries.count
+        entries.append((node, value))
+      case (let position?, nil):
+        entries.remove(at: position)
+        index[key] = nil
+        for i in position..<entries.count { index[ObjectIdentifier(entries[i].node)] = i }
+      case (nil, nil): break
       }
     }
   }
 
   /// Number of gradients held.
-  public var count: Int { storage.count }
+  public var count: Int { entries.count }
 
   /// `true` when no gradient is held.
-  public var isEmpty: Bool { storage.isEmpty }
+  public var isEmpty: Bool { entries.isEmpty }
 
-  /// The nodes that have a gradient.
-  public var nodes: [GradNode] { storage.values.map(\.node) }
+  /// The nodes that have a gradient, in the order their gradients were produced.
+  public var nodes: [GradNode] { entries.map(\.node) }
 
-  /// Elementwise sum of two sets of gradients (keys in either).
+  /// Elementwise sum of two sets of gradients (keys in either; `lhs`'s order, then `rhs`'s new keys).
   public static func + (lhs: Gradients, rhs: Gradients) -> Gradients {
     var result = lhs
     result += rhs
@@ -43,19 +55,25 @@ public struct Gradients: @unchecked Sendable {
 
   /// Adds `rhs`'s gradients into these.
   public static func += (lhs: inout Gradients, rhs: Gradients) {
-    for (key, entry) in rhs.storage {
-      if let existing = lhs.storage[key] {
-        lhs.storage[key] = (entry.node, existing.value + entry.value)
-      } else {
-        lhs.storage[key] = entry
-      }
+    for (node, value) in rhs.entries {
+      if let existing = lhs[node] { lhs[node] = existing + value } else { lhs[node] = value }
     }
   }
 
   /// Every gradient multiplied by `scale` (e.g. to average accumulated micro-batches).
   public func scaled(by scale: Double) -> Gradients {
     var result = self
-    for (key, entry) in storage { result.storage[key] = (entry.node, entry.value * scale) }
+    for i in result.entries.indices { result.entries[i].value = result.entries[i].value * scale }
+    return result
+  }
+
+  /// Every gradient multiplied by the scalar tensor `scale` (which stays on the device).
+  public func scaled(by scale: Tensor) -> Gradients {
+    var result = self
+    for i in result.entries.indices {
+      let value = result.entries[i].value
+      result.entries[i].value = value * scale.cast(to: value.dtype)
+    }
     return result
   }
 }

@@ -3,7 +3,8 @@ import EmberBackend
 extension Tensor {
   /// max(x, 0). The gradient at exactly 0 is 0, like PyTorch.
   public func relu() -> Tensor {
-    unaryOp(.relu, "relu", outputDerivative: { y in y.greater(0).cast(to: y.dtype) })  // dX = G·[y > 0] (keeps only y)
+    if dtype.isInteger { return launchUnary(.relu, name: "relu", floatOnly: false) }  // as PyTorch
+    return unaryOp(.relu, "relu", outputDerivative: { y in y.greater(0).cast(to: y.dtype) })  // dX = G·[y > 0] (keeps only y)
   }
 
   /// x for x > 0, `negativeSlope`·x otherwise.
@@ -11,9 +12,12 @@ extension Tensor {
     Tensor.where(greater(0), self, self * negativeSlope)
   }
 
-  /// x for x > 0, α·(eˣ − 1) otherwise.
+  /// x for x > 0, α·(eˣ − 1) otherwise; the gradient at exactly 0 is α, as in PyTorch.
   public func elu(alpha: Double = 1) -> Tensor {
-    Tensor.where(greater(0), self, minimum(0).expm1() * alpha)
+    let positive = greater(0)
+    // The negative branch sees min(x, 0) through `where`, not `minimum`, whose tie at 0 would
+    // halve the gradient there: dX = G·α·eˣ for x ≤ 0.
+    return Tensor.where(positive, self, Tensor.where(positive, 0, self).expm1() * alpha)
   }
 
   /// The Gaussian error linear unit: x·Φ(x) exactly, or its tanh approximation

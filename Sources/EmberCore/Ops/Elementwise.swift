@@ -31,11 +31,12 @@ extension Tensor {
 
   /// A zero-dimensional tensor of `value`, typed to combine with `self` without promoting it
   /// (Python scalars are "weak" in PyTorch): the own dtype, or float32 for a fractional value
-  /// with an integer tensor.
+  /// with an integer tensor; with a bool tensor, int64 or float32 (`mask + 1` counts, as in
+  /// PyTorch).
   func scalarLike(_ value: Double) -> Tensor {
     var type = dtype
     if !dtype.isFloatingPoint && value.rounded() != value { type = .float32 }
-    if dtype == .bool && value != 0 && value != 1 { type = .int64 }
+    if dtype == .bool && value.rounded() == value { type = .int64 }
     return Tensor.full([], value, dtype: type, on: device)
   }
 
@@ -162,16 +163,17 @@ extension Tensor {
   }
 
   /// Clamps every element into `min...max` (either bound may be omitted).
-  /// The gradient flows where the input lies inside the bounds.
+  /// The gradient flows where the input lies strictly inside the bounds (0 at a bound, as
+  /// PyTorch's `clamp` with scalar bounds).
   public func clamped(min lower: Double? = nil, max upper: Double? = nil) -> Tensor {
     var out = detached()
     if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
     if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
     return Tensor.record("clamp", out, inputs: [self]) { [self] g in
       var inside = Tensor.full(like: self, 1).cast(to: .bool)
-      if let lower { inside = inside.logicalAnd(self.greaterEqual(self.scalarLike(lower))) }
-      if let upper { inside = inside.logicalAnd(self.lessEqual(self.scalarLike(upper))) }
-      return [Tensor.where(inside, g, 0)]  // dX = G·[lower ≤ x ≤ upper]
+      if let lower { inside = inside.logicalAnd(self.greater(self.scalarLike(lower))) }
+      if let upper { inside = inside.logicalAnd(self.less(self.scalarLike(upper))) }
+      return [Tensor.where(inside, g, 0)]  // dX = G·[lower < x < upper]
     }
   }
 
@@ -310,13 +312,13 @@ extension Tensor {
     return Tensor.record("abs", out, inputs: [self]) { [self] g in [g * self.sign()] }
   }
 
-  /// −1, 0 or 1 by the sign of each element; zero gradient.
+  /// −1, 0 or 1 by the sign of each element (NaN gives 0, as in PyTorch); zero gradient.
   public func sign() -> Tensor { launchUnary(.sign, name: "sign", floatOnly: false) }
 
-  /// Rounds down; zero gradient.
-  public func floor() -> Tensor { launchUnary(.floor, name: "floor") }
-  /// Rounds up; zero gradient.
-  public func ceil() -> Tensor { launchUnary(.ceil, name: "ceil") }
-  /// Rounds half to even (like `torch.round`); zero gradient.
-  public func rounded() -> Tensor { launchUnary(.round, name: "round") }
+  /// Rounds down (integers stay integers, as in PyTorch); zero gradient.
+  public func floor() -> Tensor { launchUnary(.floor, name: "floor", floatOnly: false) }
+  /// Rounds up (integers stay integers); zero gradient.
+  public func ceil() -> Tensor { launchUnary(.ceil, name: "ceil", floatOnly: false) }
+  /// Rounds half to even (like `torch.round`; integers stay integers); zero gradient.
+  public func rounded() -> Tensor { launchUnary(.round, name: "round", floatOnly: false) }
 }

@@ -19,9 +19,17 @@ extension Tensor {
   }
 
   /// Runs a reduction kernel; returns the keepDims-shaped result (records nothing).
+  ///
+  /// Dtypes follow PyTorch: sums and products of bool and integer tensors are int64, the
+  /// maximum and minimum of a bool tensor are bool, argmax and argmin are int64.
   func launchReduce(_ op: ReduceOp, axes: [Int], name: String) -> Tensor {
+    if dtype == .bool && (op == .max || op == .min) {
+      return cast(to: .int64).launchReduce(op, axes: axes, name: name).cast(to: .bool)
+    }
     var input = self
-    if input.dtype == .bool { input = input.cast(to: .int64) }
+    if !dtype.isFloatingPoint && (dtype == .bool || op == .sum || op == .prod) {
+      input = input.cast(to: .int64)
+    }
     let outType: DType = (op == .argmax || op == .argmin) ? .int64 : input.dtype
     let out = Tensor.empty(reducedShape(axes, keepDims: true), dtype: outType, device: device)
     if count == 0 && (op == .sum || op == .prod) {
@@ -35,6 +43,7 @@ extension Tensor {
   }
 
   /// Sum over `axes` (all when `nil`), keeping reduced axes as size 1 when `keepDims`.
+  /// Bool and integer tensors sum to int64, as in PyTorch.
   public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
     let reduced = reductionAxes(axes, op: "sum")
     let kept = launchReduce(.sum, axes: reduced, name: "sum")
@@ -100,7 +109,8 @@ extension Tensor {
   /// Minimum over one axis.
   public func min(axis: Int, keepDims: Bool = false) -> Tensor { min(axes: [axis], keepDims: keepDims) }
 
-  /// Product over `axes` (all when `nil`). The gradient is G·Π/x, so inputs must be nonzero.
+  /// Product over `axes` (all when `nil`); bool and integer tensors multiply in int64.
+  /// The gradient is G·Π/x, so inputs must be nonzero.
   public func prod(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
     let reduced = reductionAxes(axes, op: "prod")
     let kept = launchReduce(.prod, axes: reduced, name: "prod")
@@ -131,11 +141,14 @@ extension Tensor {
     return keepDims ? kept : kept.reshaped(reducedShape([a], keepDims: false))
   }
 
-  /// log Σ exp(x) over `axes`, computed stably by subtracting the maximum.
+  /// log Σ exp(x) over `axes`, computed stably by subtracting the maximum (−∞ over an empty axis).
   public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
     let reduced = reductionAxes(axes, op: "logSumExp")
     let input = dtype.isFloatingPoint ? self : cast(to: .float32)
-    var peak = input.detached().max(axes: reduced, keepDims: true)
+    // An empty axis sums no terms: log 0 = −∞, as in PyTorch (the maximum of nothing is undefined).
+    var peak = input.count == 0
+      ? Tensor.zeros(reducedShape(reduced, keepDims: true), dtype: input.dtype, on: device)
+      : input.detached().max(axes: reduced, keepDims: true)
     peak = Tensor.where(peak.equal(Double.infinity).logicalOr(peak.equal(-Double.infinity)), 0, peak)
     let summed = (input - peak).exp().sum(axes: reduced, keepDims: true).log() + peak
     return keepDims ? summed : summed.reshaped(reducedShape(reduced, keepDims: false))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ember
 import EmberCPU
 import Foundation
 
@@ -9,7 +10,9 @@ struct Bench: ParsableCommand {
     abstract: "Run benchmark workloads and print JSON results.",
     discussion: """
       Prints {"results": {WORKLOAD: {"THREADS": {metrics}}}} to standard output (progress goes to \
-      standard error). Workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", ")).
+      standard error). Every workload also reports "peak_bytes": the most memory its tensors held \
+      at once (the backend's buffer statistics). \
+      Workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", ")).
       """)
 
   @Argument(help: "Workloads to run (see --list).")
@@ -52,7 +55,15 @@ struct Bench: ParsableCommand {
     for name in workloads where !results.contains(where: { $0.key == name }) {
       let workload = BenchWorkload.named(name)!  // checked in validate()
       Self.log("ember bench: \(name) (\(threadKey) thread\(threadKey == "1" ? "" : "s"))…")
-      results.append((name, .object([(threadKey, workload.run())])))
+      let backend = Backends.backend(for: .default)!
+      let before = backend.memoryStatistics.currentBytes
+      backend.resetPeakMemory()
+      var metrics = workload.run()
+      let peak = backend.memoryStatistics.peakBytes
+      if case .object(let members) = metrics {
+        metrics = .object(members + [("peak_bytes", .number(Double(peak - before)))])
+      }
+      results.append((name, .object([(threadKey, metrics)])))
     }
     print(JSONValue.object([("results", .object(results))]).rendered())
   }

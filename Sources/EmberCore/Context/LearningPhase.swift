@@ -1,4 +1,3 @@
-import EmberCore
 
 /// Whether layers behave as in training (dropout active, batch statistics) or inference.
 public enum LearningPhase: Sendable {

@@ -57,7 +57,7 @@ private let everyDistribution: [(RandomDistribution, [DType])] = [
 ]
 
 @Suite struct RandomKernelTests {
-  // MARK: Independent reference (Tests/References/philox_random.py, Python 3.11.7)
+  // MARK: Independent reference (Tests/Fixtures/philox_random.py, Python 3.11.7)
 
   @Test func wordsMatchTheReference() {
     var words = [UInt32](repeating: 0, count: 6)

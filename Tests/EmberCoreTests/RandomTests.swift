@@ -10,7 +10,7 @@ private let threadLock = NSLock()
 
 @Suite struct RandomTests {
   @Test func drawsFollowTheReferenceFromWordZero() {
-    // Tests/References/philox_random.py (Python 3.11.7): the seed is the key, draws start at word 0
+    // Tests/Fixtures/philox_random.py (Python 3.11.7): the seed is the key, draws start at word 0
     // and each reserves whole blocks of four words.
     var generator = RandomGenerator(seed: 42)
     #expect(generator.state == [42, 0])

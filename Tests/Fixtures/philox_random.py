@@ -6,7 +6,7 @@ Philox 4x32-10 (Random123) and the conventions documented on `RandomDistribution
 (Sources/EmberBackend/RandomDistribution.swift) from their description, not from Ember's code,
 and prints Swift literals:
 
-  python3 Tests/References/philox_random.py
+  python3 Tests/Fixtures/philox_random.py
 
 Float32 arithmetic is emulated by rounding every operation's double result to float32 (exact for
 a product or sum of two float32 values); Box-Muller and the inverse CDF are computed in double

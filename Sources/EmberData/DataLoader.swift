@@ -1,4 +1,5 @@
 import Dispatch
+import EmberBackend
 import EmberCore
 import Foundation
 
@@ -26,6 +27,10 @@ public final class DataLoader: Sequence, @unchecked Sendable {
   public let dropLast: Bool
   /// Whether the next batch is assembled in the background.
   public let prefetch: Bool
+  /// The device batches are delivered on (`nil`: wherever the dataset makes them). `Trainer`
+  /// moves batches to the model's device in any case; with a device here the copy happens while
+  /// the batch is prefetched.
+  public let device: Device?
 
   private let lock = NSLock()
   private var _generator: RandomGenerator
@@ -39,9 +44,10 @@ public final class DataLoader: Sequence, @unchecked Sendable {
   ///   - dropLast: leave out the last batch when it has fewer than `batchSize` examples.
   ///   - seed: seeds the shuffling generator.
   ///   - prefetch: assemble the next batch on a background queue.
+  ///   - device: deliver batches on this device.
   public init(
     _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false,
-    seed: UInt64 = 0, prefetch: Bool = true
+    seed: UInt64 = 0, prefetch: Bool = true, device: Device? = nil
   ) {
     precondition(batchSize > 0, "DataLoader: batchSize \(batchSize) must be positive")
     self.dataset = dataset
@@ -49,7 +55,14 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     self.shuffle = shuffle
     self.dropLast = dropLast
     self.prefetch = prefetch
+    self.device = device
     _generator = RandomGenerator(seed: seed)
+  }
+
+  /// The batch of `indices`, on `device` when one is set.
+  func assemble(_ indices: [Int]) -> Batch {
+    let batch = dataset.batch(at: indices)
+    return device.map { batch.on($0) } ?? batch
   }
 
   /// Batches per epoch.
@@ -118,13 +131,12 @@ public final class DataLoader: Sequence, @unchecked Sendable {
       if let pending, pending.index == position {
         batch = pending.wait()
       } else {
-        batch = loader.dataset.batch(at: indices(ofBatch: position))
+        batch = loader.assemble(indices(ofBatch: position))
       }
       pending = nil
       position += 1
       if loader.prefetch && position < batchCount {
-        pending = Pending(
-          index: position, dataset: loader.dataset, indices: indices(ofBatch: position))
+        pending = Pending(index: position, loader: loader, indices: indices(ofBatch: position))
       }
       return batch
     }
@@ -139,12 +151,11 @@ public final class DataLoader: Sequence, @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Batch?
 
-    init(index: Int, dataset: any Dataset, indices: [Int]) {
+    init(index: Int, loader: DataLoader, indices: [Int]) {
       self.index = index
-      nonisolated(unsafe) let dataset = dataset
       let context = TaskContext.current
       Self.queue.async { [self] in
-        result = context.run { dataset.batch(at: indices) }
+        result = context.run { loader.assemble(indices) }
         done.signal()
       }
     }

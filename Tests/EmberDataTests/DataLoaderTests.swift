@@ -104,4 +104,13 @@ import Testing
     #expect(dataset.seen.count == 4)
     #expect(dataset.seen.allSatisfy { $0 == expected }, "\(dataset.seen)")
   }
+
+  @Test(arguments: [false, true]) func batchesAreDeliveredOnTheLoadersDevice(prefetch: Bool) {
+    let device = HostMemoryBackend.shared.device
+    let loader = DataLoader(ContextRecorder(), batchSize: 3, prefetch: prefetch, device: device)
+    let batches = Array(loader)
+    #expect(batches.count == 3)
+    #expect(batches.allSatisfy { $0.inputs.device == device && $0.targets.device == device })
+    #expect(batches.map { $0.targets.doubles } == [[0, 1, 2], [3, 4, 5], [6, 7]])
+  }
 }

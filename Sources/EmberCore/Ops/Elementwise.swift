@@ -33,10 +33,31 @@ extension Tensor {
   /// (Python scalars are "weak" in PyTorch): the own dtype, or float32 for a fractional value
   /// with an integer tensor.
   func scalarLike(_ value: Double) -> Tensor {
+    Tensor.full([], value, dtype: scalarType(value), on: device)
+  }
+
+  /// The dtype `scalarLike(value)` gets.
+  func scalarType(_ value: Double) -> DType {
     var type = dtype
     if !dtype.isFloatingPoint && value.rounded() != value { type = .float32 }
     if dtype == .bool && value != 0 && value != 1 { type = .int64 }
-    return Tensor.full([], value, dtype: type, on: device)
+    return type
+  }
+
+  /// `op(self, value)`, or `op(value, self)` when `scalarFirst`, with `value` a launch-time scalar
+  /// of the fused kernel, so only the output is allocated; records nothing. Follows `scalarLike`'s
+  /// dtype rules; `nil` when the result is computed in an integer or bool dtype (exactly, by the
+  /// binary kernel, so callers fall back to `scalarLike`).
+  func scalarBinary(_ op: BinaryOp, _ value: Double, scalarFirst: Bool = false) -> Tensor? {
+    var type = DType.promoted(dtype, scalarType(value))
+    if op == .div && !type.isFloatingPoint { type = .float32 }
+    guard type.isFloatingPoint else { return nil }
+    let program = FusedProgram(
+      instructions: [.input(0), .scalar(0), scalarFirst ? .binary(op, 1, 0) : .binary(op, 0, 1)],
+      results: [2], dtype: type)
+    return Tensor.launchFused(
+      op.rawValue, program, scalars: [value], inputs: [self],
+      outputDTypes: [op.producesBool ? .bool : type])[0]
   }
 
   /// Sums a gradient of a broadcast shape back to `target` (undoing NumPy broadcasting).
@@ -93,14 +114,37 @@ extension Tensor {
     return record("neg", out, inputs: [x]) { g in [-g] }  // dX = −G
   }
 
-  public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs + lhs.scalarLike(rhs) }
-  public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) + rhs }
-  public static func - (lhs: Tensor, rhs: Double) -> Tensor { lhs - lhs.scalarLike(rhs) }
-  public static func - (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) - rhs }
-  public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * lhs.scalarLike(rhs) }
-  public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) * rhs }
-  public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs / lhs.scalarLike(rhs) }
-  public static func / (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) / rhs }
+  // Scalars are operands of the fused kernel, not tensors: `x * 0.5` allocates only its output.
+  public static func + (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.add, rhs) else { return lhs + lhs.scalarLike(rhs) }
+    return record("add", out, inputs: [lhs]) { g in [g] }  // dA = G
+  }
+  public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs + lhs }
+  public static func - (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.sub, rhs) else { return lhs - lhs.scalarLike(rhs) }
+    return record("sub", out, inputs: [lhs]) { g in [g] }  // dA = G
+  }
+  public static func - (lhs: Double, rhs: Tensor) -> Tensor {
+    guard let out = rhs.scalarBinary(.sub, lhs, scalarFirst: true) else {
+      return rhs.scalarLike(lhs) - rhs
+    }
+    return record("sub", out, inputs: [rhs]) { g in [-g] }  // dB = −G
+  }
+  public static func * (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.mul, rhs) else { return lhs * lhs.scalarLike(rhs) }
+    return record("mul", out, inputs: [lhs]) { g in [g * rhs] }  // dA = G·b
+  }
+  public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs * lhs }
+  public static func / (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.div, rhs) else { return lhs / lhs.scalarLike(rhs) }
+    return record("div", out, inputs: [lhs]) { g in [g / rhs] }  // dA = G / b
+  }
+  public static func / (lhs: Double, rhs: Tensor) -> Tensor {
+    guard let out = rhs.scalarBinary(.div, lhs, scalarFirst: true) else {
+      return rhs.scalarLike(lhs) / rhs
+    }
+    return record("div", out, inputs: [rhs]) { g in [-g * lhs / (rhs * rhs)] }  // dB = −G·a / b²
+  }
 
   public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }
   public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs - rhs }
@@ -121,7 +165,11 @@ extension Tensor {
   }
 
   /// `self` raised to a scalar power.
-  public func pow(_ exponent: Double) -> Tensor { pow(scalarLike(exponent)) }
+  public func pow(_ exponent: Double) -> Tensor {
+    guard let out = scalarBinary(.pow, exponent) else { return pow(scalarLike(exponent)) }
+    // dA = G·b·a^(b−1)
+    return Tensor.record("pow", out, inputs: [self]) { [self] g in [g * self.pow(exponent - 1) * exponent] }
+  }
 
   /// Elementwise maximum with broadcasting (on ties the gradient is split evenly, like PyTorch).
   public func maximum(_ other: Tensor) -> Tensor {
@@ -147,9 +195,19 @@ extension Tensor {
   }
 
   /// Elementwise maximum with a scalar.
-  public func maximum(_ value: Double) -> Tensor { maximum(scalarLike(value)) }
+  public func maximum(_ value: Double) -> Tensor {
+    guard let out = scalarBinary(.maximum, value) else { return maximum(scalarLike(value)) }
+    return Tensor.record("maximum", out, inputs: [self]) { [self] g in
+      [Tensor.pickGradients(g, first: self.greater(value), tie: self.equal(value))[0]]
+    }
+  }
   /// Elementwise minimum with a scalar.
-  public func minimum(_ value: Double) -> Tensor { minimum(scalarLike(value)) }
+  public func minimum(_ value: Double) -> Tensor {
+    guard let out = scalarBinary(.minimum, value) else { return minimum(scalarLike(value)) }
+    return Tensor.record("minimum", out, inputs: [self]) { [self] g in
+      [Tensor.pickGradients(g, first: self.less(value), tie: self.equal(value))[0]]
+    }
+  }
 
   /// Floor division (Python's `//`); not differentiable.
   public func floorDivided(by other: Tensor) -> Tensor {
@@ -165,8 +223,20 @@ extension Tensor {
   /// The gradient flows where the input lies inside the bounds.
   public func clamped(min lower: Double? = nil, max upper: Double? = nil) -> Tensor {
     var out = detached()
-    if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
-    if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
+    let bounds = [lower, upper].compactMap { $0 }
+    let type = bounds.reduce(dtype) { DType.promoted($0, scalarType($1)) }
+    if type.isFloatingPoint && !bounds.isEmpty {
+      // One fused pass with the bounds as scalars.
+      out = Tensor.fused("clamp", [self], dtype: type) { _, x in
+        var y = x[0]
+        if let lower { y = y.maximum(lower) }
+        if let upper { y = y.minimum(upper) }
+        return [y]
+      }[0]
+    } else {
+      if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
+      if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
+    }
     return Tensor.record("clamp", out, inputs: [self]) { [self] g in
       var inside = Tensor.full(like: self, 1).cast(to: .bool)
       if let lower { inside = inside.logicalAnd(self.greaterEqual(self.scalarLike(lower))) }
@@ -200,12 +270,32 @@ extension Tensor {
 
   /// `condition ? a : b` with a scalar `b`.
   public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Double) -> Tensor {
-    Tensor.where(condition, a, a.scalarLike(b))
+    guard let out = selectScalar(condition, a, b, scalarFirst: false) else {
+      return Tensor.where(condition, a, a.scalarLike(b))
+    }
+    return record("where", out, inputs: [a]) { g in [Tensor.where(condition, g, 0)] }  // dA = G·[c]
   }
 
   /// `condition ? a : b` with a scalar `a`.
   public static func `where`(_ condition: Tensor, _ a: Double, _ b: Tensor) -> Tensor {
-    Tensor.where(condition, b.scalarLike(a), b)
+    guard let out = selectScalar(condition, b, a, scalarFirst: true) else {
+      return Tensor.where(condition, b.scalarLike(a), b)
+    }
+    return record("where", out, inputs: [b]) { g in [Tensor.where(condition, 0, g)] }  // dB = G·[¬c]
+  }
+
+  /// `condition ? x : value` (or `condition ? value : x` when `scalarFirst`) as one fused pass
+  /// with `value` a scalar; `nil` for integer and bool results.
+  private static func selectScalar(
+    _ condition: Tensor, _ x: Tensor, _ value: Double, scalarFirst: Bool
+  ) -> Tensor? {
+    let type = DType.promoted(x.dtype, x.scalarType(value))
+    guard type.isFloatingPoint else { return nil }
+    x.checkDevice(condition, op: "where")
+    return fused("where", [condition, x], dtype: type) { b, v in
+      let s = b.scalar(value)
+      return [scalarFirst ? b.select(v[0], s, v[1]) : b.select(v[0], v[1], s)]
+    }[0]
   }
 }
 
@@ -226,12 +316,20 @@ extension Tensor {
   public func greaterEqual(_ other: Tensor) -> Tensor {
     Tensor.launchBinary(.greaterEqual, self, other, name: "greaterEqual")
   }
-  public func equal(_ value: Double) -> Tensor { equal(scalarLike(value)) }
-  public func notEqual(_ value: Double) -> Tensor { notEqual(scalarLike(value)) }
-  public func less(_ value: Double) -> Tensor { less(scalarLike(value)) }
-  public func lessEqual(_ value: Double) -> Tensor { lessEqual(scalarLike(value)) }
-  public func greater(_ value: Double) -> Tensor { greater(scalarLike(value)) }
-  public func greaterEqual(_ value: Double) -> Tensor { greaterEqual(scalarLike(value)) }
+  public func equal(_ value: Double) -> Tensor { scalarBinary(.equal, value) ?? equal(scalarLike(value)) }
+  public func notEqual(_ value: Double) -> Tensor {
+    scalarBinary(.notEqual, value) ?? notEqual(scalarLike(value))
+  }
+  public func less(_ value: Double) -> Tensor { scalarBinary(.less, value) ?? less(scalarLike(value)) }
+  public func lessEqual(_ value: Double) -> Tensor {
+    scalarBinary(.lessEqual, value) ?? lessEqual(scalarLike(value))
+  }
+  public func greater(_ value: Double) -> Tensor {
+    scalarBinary(.greater, value) ?? greater(scalarLike(value))
+  }
+  public func greaterEqual(_ value: Double) -> Tensor {
+    scalarBinary(.greaterEqual, value) ?? greaterEqual(scalarLike(value))
+  }
 
   /// Logical and (nonzero is true).
   public func logicalAnd(_ other: Tensor) -> Tensor {

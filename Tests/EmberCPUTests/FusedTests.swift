@@ -186,4 +186,22 @@ struct FusedTests {
       #expect(S.close(g, want, 2e-6), "gelu(\(v)) = \(g), expected \(want)")
     }
   }
+
+  /// Scratch registers are reused only once free: an operand read twice by its last reader frees
+  /// its register once.
+  @Test func registersAreReusedSafely() {
+    let values: [Float] = [0.5, -1, 2, 1.5, -0.25, 3]
+    let x = S.transposedOperand(values, rows: 2, cols: 3, .float32)  // gathered into scratch
+    // r1 = x·x; r3 = r1 + 1; r4 = r1·r3 = x²·(x² + 1)
+    let program = FusedProgram(
+      instructions: [.input(0), .binary(.mul, 0, 0), .scalar(0), .binary(.add, 1, 2),
+                     .binary(.mul, 1, 3)],
+      results: [4], dtype: .float32)
+    let got = Self.doubles(Self.run(program, scalars: [1], [x], outputs: [.float32])[0])
+    let want = S.values(x, as: Float.self).map { v -> Double in
+      let square = v * v
+      return Double(square * (square + 1))
+    }
+    #expect(got == want)
+  }
 }

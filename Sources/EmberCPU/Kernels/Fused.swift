@@ -198,7 +198,7 @@ private struct FusedExecutor<T: KernelFloat> {
     var freeSlots: [Int] = []
     for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] {
       // Operands read for the last time here free their slots before the result takes one.
-      for operand in Self.operands(instruction) where lastUse[operand] == i && slots[operand] >= 0 {
+      for operand in Set(Self.operands(instruction)) where lastUse[operand] == i && slots[operand] >= 0 {
         freeSlots.append(slots[operand])
       }
       if case .input(let k) = instruction {

@@ -238,6 +238,15 @@ extension Tensor {
       if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
     }
     return Tensor.record("clamp", out, inputs: [self]) { [self] g in
+      if !GradientMode.isEnabled && self.dtype.isFloatingPoint {
+        // One fused pass: G where lower ≤ x ≤ upper, else 0.
+        return Tensor.fused("clamp backward", [g, self]) { b, v in
+          var inside = b.scalar(1)
+          if let lower { inside = inside * v[1].binary(.greaterEqual, lower) }
+          if let upper { inside = inside * v[1].binary(.lessEqual, upper) }
+          return [b.select(inside, v[0], 0)]
+        }
+      }
       var inside = Tensor.full(like: self, 1).cast(to: .bool)
       if let lower { inside = inside.logicalAnd(self.greaterEqual(self.scalarLike(lower))) }
       if let upper { inside = inside.logicalAnd(self.lessEqual(self.scalarLike(upper))) }

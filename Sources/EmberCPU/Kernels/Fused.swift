@@ -46,15 +46,20 @@ enum FusedKernels {
   }
 }
 
-/// The elements of one operand in row-major order: its non-unit axes, merged where adjacent axes
-/// are laid out as one.
+/// The elements of one operand in row-major order: its memory and dtype, and its non-unit axes,
+/// merged where adjacent axes are laid out as one. Plain values and raw pointers only, so the block
+/// loop reads it without reference counting; `deallocate()` frees its axis table.
 private struct OperandWalk {
-  var sizes: [Int] = []
-  var strides: [Int] = []
+  let base: UnsafeMutableRawPointer
+  let dtype: DType
   let offset: Int
+  let rank: Int
+  /// Sizes at `0 ..< rank`, strides at `rank ..< 2·rank`.
+  let axes: UnsafeMutablePointer<Int>
 
-  init(_ layout: Layout) {
-    offset = layout.offset
+  init(_ operand: Operand) {
+    let layout = operand.layout
+    var sizes: [Int] = [], strides: [Int] = []
     for d in 0..<layout.rank where layout.shape[d] != 1 {
       if let last = sizes.indices.last, strides[last] == layout.strides[d] &* layout.shape[d] {
         sizes[last] &*= layout.shape[d]
@@ -64,17 +69,27 @@ private struct OperandWalk {
         strides.append(layout.strides[d])
       }
     }
+    base = operand.buffer.pointer
+    dtype = operand.dtype
+    offset = layout.offset
+    rank = sizes.count
+    axes = .allocate(capacity: Swift.max(1, 2 * rank))
+    for d in 0..<rank {
+      axes[d] = sizes[d]
+      axes[rank + d] = strides[d]
+    }
   }
+
+  func deallocate() { axes.deallocate() }
 
   /// Calls `body(offset, stride, start, length)` for the runs covering elements `e0 ..< e0 + n`:
   /// element `e0 + start + j` of the run lies at `offset + j·stride`.
   @inline(__always)
   func forEachRun(_ e0: Int, _ n: Int, _ body: (Int, Int, Int, Int) -> Void) {
-    let rank = sizes.count
     if rank == 0 { return body(offset, 0, 0, n) }
-    let innerStride = strides[rank - 1]
+    let innerStride = axes[2 * rank - 1]
     if rank == 1 { return body(offset &+ e0 &* innerStride, innerStride, 0, n) }
-    let inner = sizes[rank - 1]
+    let inner = axes[rank - 1]
     var row = e0 / inner
     var column = e0 &- row &* inner
     var done = 0
@@ -82,9 +97,9 @@ private struct OperandWalk {
       var r = row
       var rowOffset = offset
       for d in stride(from: rank - 2, through: 0, by: -1) {
-        let i = r % sizes[d]
-        r /= sizes[d]
-        rowOffset &+= i &* strides[d]
+        let i = r % axes[d]
+        r /= axes[d]
+        rowOffset &+= i &* axes[rank + d]
       }
       let length = Swift.min(inner &- column, n &- done)
       body(rowOffset &+ column &* innerStride, innerStride, done, length)
@@ -125,7 +140,7 @@ private struct FusedExecutor<T: KernelFloat> {
   var inPlaceRegisters: [(register: Int, base: UnsafeMutablePointer<T>)] = []
   /// Outputs written at the end of each block: `(output, register)`.
   var stores: [(output: Int, register: Int)] = []
-  /// The input walks of the gathered inputs, by input index.
+  /// The walks of the gathered inputs, by input index (freed at the end of `run()`).
   var walks: [OperandWalk?]
   var outputWalks: [OperandWalk] = []
 
@@ -143,7 +158,7 @@ private struct FusedExecutor<T: KernelFloat> {
     strides = [Int](repeating: 1, count: registerCount)
     slots = [Int](repeating: -1, count: registerCount)
     constants = [T](repeating: 0, count: registerCount)
-    outputWalks = outputs.map { OperandWalk($0.layout) }
+    outputWalks = outputs.map { OperandWalk($0) }
     walks = [OperandWalk?](repeating: nil, count: inputs.count)
 
     // Live registers: those the results depend on.
@@ -176,7 +191,11 @@ private struct FusedExecutor<T: KernelFloat> {
           let registers = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: registerCount)
           defer { registers.deallocate() }
           for r in 0..<registerCount { registers[r] = base + r }
-          Self.execute(step, base + i, registers, zeroStrides, n: 1, words: nil, e0: 0, random: nil)
+          zeroStrides.withUnsafeBufferPointer { strides in
+            Self.execute(
+              step, base + i, registers, UnsafeMutablePointer(mutating: strides.baseAddress!), n: 1,
+              words: nil, e0: 0, random: nil, inputs: nil)
+          }
         }
       default: break
       }
@@ -208,7 +227,7 @@ private struct FusedExecutor<T: KernelFloat> {
           inPlaceRegisters.append((i, base))
           continue
         }
-        walks[k] = OperandWalk(input.layout)
+        if walks[k] == nil { walks[k] = OperandWalk(input) }
       }
       if let k = directOutput[i] {
         let out = outputs[k]
@@ -259,38 +278,65 @@ private struct FusedExecutor<T: KernelFloat> {
     let blocks = (count + FusedKernels.blockSize - 1) / FusedKernels.blockSize
     let cost = FusedKernels.blockSize * Swift.max(1, steps.count + stores.count)
     Parallel.forEachChunk(blocks, costPerItem: cost) { range in runBlocks(range) }
+    for walk in walks { walk?.deallocate() }
+    for walk in outputWalks { walk.deallocate() }
   }
 
-  /// Runs the blocks in `range` with scratch of their own (allocated once, not per block).
+  /// Runs the blocks in `range` with scratch of their own. Everything the block loop reads is
+  /// copied to raw memory first (allocated once per call, not per block), so the loop does no
+  /// allocation and no reference counting.
   private func runBlocks(_ range: Range<Int>) {
     let b = FusedKernels.blockSize
     let registerCount = program.instructions.count
     let scratch = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, slotCount) * b)
     let registers = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: registerCount)
     let constantValues = UnsafeMutablePointer<T>.allocate(capacity: registerCount)
+    let registerStrides = UnsafeMutablePointer<Int>.allocate(capacity: registerCount)
     let words: UnsafeMutablePointer<UInt32>? = program.isRandom ? .allocate(capacity: 2 * b) : nil
+    let stepCount = steps.count, inPlaceCount = inPlaceRegisters.count, storeCount = stores.count
+    let stepList = UnsafeMutablePointer<FusedStep>.allocate(capacity: Swift.max(1, stepCount))
+    let inPlace = UnsafeMutablePointer<(register: Int, base: UnsafeMutablePointer<T>)>.allocate(
+      capacity: Swift.max(1, inPlaceCount))
+    let storeList = UnsafeMutablePointer<(output: Int, register: Int)>.allocate(
+      capacity: Swift.max(1, storeCount))
+    let inputWalks = UnsafeMutablePointer<OperandWalk?>.allocate(capacity: Swift.max(1, walks.count))
+    let outputList = UnsafeMutablePointer<OperandWalk>.allocate(capacity: outputWalks.count)
+    stepList.initialize(from: steps, count: stepCount)
+    inPlace.initialize(from: inPlaceRegisters, count: inPlaceCount)
+    storeList.initialize(from: stores, count: storeCount)
+    inputWalks.initialize(from: walks, count: walks.count)
+    outputList.initialize(from: outputWalks, count: outputWalks.count)
+    registerStrides.initialize(from: strides, count: registerCount)
     defer {
-      scratch.deallocate()
+      for pointer in [scratch, constantValues] as [UnsafeMutablePointer<T>] { pointer.deallocate() }
       registers.deallocate()
-      constantValues.deallocate()
+      registerStrides.deallocate()
       words?.deallocate()
+      stepList.deallocate()
+      inPlace.deallocate()
+      storeList.deallocate()
+      inputWalks.deallocate()
+      outputList.deallocate()
     }
     for r in 0..<registerCount {
       constantValues[r] = constants[r]
       registers[r] = slots[r] >= 0 ? scratch + slots[r] &* b : constantValues + r
     }
+    let random = self.random
     for block in range {
       let e0 = block &* b
       let n = Swift.min(b, count &- e0)
-      for (r, base) in inPlaceRegisters { registers[r] = base + e0 }
-      for step in steps {
+      for j in 0..<inPlaceCount { registers[inPlace[j].register] = inPlace[j].base + e0 }
+      for s in 0..<stepCount {
+        let step = stepList[s]
         Self.execute(
-          step, registers[step.destination], registers, strides, n: n, words: words, e0: e0,
-          random: random, gather: { k, destination in
-            gather(k, e0, n, into: destination)
-          })
+          step, registers[step.destination], registers, registerStrides, n: n, words: words, e0: e0,
+          random: random, inputs: inputWalks)
       }
-      for (k, r) in stores { store(registers[r], stride: strides[r], output: k, e0, n) }
+      for j in 0..<storeCount {
+        let (k, r) = storeList[j]
+        Self.store(registers[r], stride: registerStrides[r], to: outputList[k], e0, n)
+      }
     }
   }
 
@@ -298,14 +344,14 @@ private struct FusedExecutor<T: KernelFloat> {
   @inline(__always)
   private static func execute(
     _ step: FusedStep, _ destination: UnsafeMutablePointer<T>,
-    _ registers: UnsafeMutablePointer<UnsafeMutablePointer<T>>, _ strides: [Int], n: Int,
-    words: UnsafeMutablePointer<UInt32>?, e0: Int, random: PhiloxPosition?,
-    gather: (Int, UnsafeMutablePointer<T>) -> Void = { _, _ in }
+    _ registers: UnsafeMutablePointer<UnsafeMutablePointer<T>>, _ strides: UnsafeMutablePointer<Int>,
+    n: Int, words: UnsafeMutablePointer<UInt32>?, e0: Int, random: PhiloxPosition?,
+    inputs: UnsafeMutablePointer<OperandWalk?>?
   ) {
     let y = destination
     switch step.kind {
     case .load(let k):
-      gather(k, y)
+      gather(inputs![k]!, e0, n, into: y)
     case .uniform:
       let position = random!, w = words!
       if T.self == Float.self {
@@ -337,13 +383,13 @@ private struct FusedExecutor<T: KernelFloat> {
     }
   }
 
-  /// Reads elements `e0 ..< e0 + n` of input `k` into `destination`, converting to `T`.
+  /// Reads elements `e0 ..< e0 + n` of an input into `destination`, converting to `T`.
   @inline(__always)
-  private func gather(_ k: Int, _ e0: Int, _ n: Int, into destination: UnsafeMutablePointer<T>) {
-    let input = inputs[k]
-    let walk = walks[k]!
+  private static func gather(
+    _ walk: OperandWalk, _ e0: Int, _ n: Int, into destination: UnsafeMutablePointer<T>
+  ) {
     func read<S: KernelElement>(_: S.Type) {
-      let source = input.buffer.pointer.assumingMemoryBound(to: S.self)
+      let source = walk.base.assumingMemoryBound(to: S.self)
       walk.forEachRun(e0, n) { offset, stride, start, length in
         let x = source + offset, y = destination + start
         if stride == 1 {
@@ -353,7 +399,7 @@ private struct FusedExecutor<T: KernelFloat> {
         }
       }
     }
-    switch input.dtype {
+    switch walk.dtype {
     case .float32: read(Float.self)
     case .float64: read(Double.self)
     case .int32: read(Int32.self)
@@ -362,15 +408,14 @@ private struct FusedExecutor<T: KernelFloat> {
     }
   }
 
-  /// Writes `n` values (stride 0 or 1) to elements `e0 ..< e0 + n` of output `k`, converting.
+  /// Writes `n` values (stride 0 or 1) to elements `e0 ..< e0 + n` of an output, converting.
   @inline(__always)
-  private func store(
-    _ values: UnsafeMutablePointer<T>, stride valueStride: Int, output k: Int, _ e0: Int, _ n: Int
+  private static func store(
+    _ values: UnsafeMutablePointer<T>, stride valueStride: Int, to walk: OperandWalk, _ e0: Int,
+    _ n: Int
   ) {
-    let output = outputs[k]
-    let walk = outputWalks[k]
     func write<D: KernelElement>(_: D.Type) {
-      let target = output.buffer.pointer.assumingMemoryBound(to: D.self)
+      let target = walk.base.assumingMemoryBound(to: D.self)
       walk.forEachRun(e0, n) { offset, stride, start, length in
         let y = target + offset, x = values + start &* valueStride
         if stride == 1 && valueStride == 1 {
@@ -380,7 +425,7 @@ private struct FusedExecutor<T: KernelFloat> {
         }
       }
     }
-    switch output.dtype {
+    switch walk.dtype {
     case .float32: write(Float.self)
     case .float64: write(Double.self)
     case .int32: write(Int32.self)

@@ -9,7 +9,9 @@ extension Tensor {
     let input = dtype.isFloatingPoint ? self : cast(to: .float32)
     let out = input.launchUnary(.relu, name: "relu")
     return Tensor.record("relu", out, inputs: [input]) { g in
-      [Tensor.where(out.greater(0), g, 0)]  // dX = G·[y > 0]
+      // dX = G·[y > 0]
+      guard !GradientMode.isEnabled else { return [Tensor.where(out.greater(0), g, 0)] }
+      return Tensor.fused("relu backward", [g, out]) { b, v in [b.select(v[1].greater(0), v[0], 0)] }
     }
   }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """PyTorch's side of `ember bench gelu`: torch.nn.functional.gelu forward + backward over [4096, 4096] float32.
 
-Method (as Ember's): 3 warm-up steps, then at least 15 timed steps and 2 s; the median is reported.
+Method (as Ember's): 3 warm-up steps, then at least 15 timed steps and 2 s; the median is reported,
+with the mean process CPU time per step (less disturbed by other processes' load; with more than
+one thread it also counts OpenMP's spin-waiting).
 A step is `y = gelu(x); y.backward(g)` with `x.grad` cleared first (Ember's backward returns a fresh
 gradient each time). Prints {"results": {"gelu": {THREADS: {elements_per_s, op_ms_median, ...}}}}.
 With --compare FILE (the JSON `ember bench gelu` prints) it prints the ratios Ember/PyTorch.
@@ -48,7 +50,9 @@ def main():
         y = F.gelu(x, approximate=args.approximate)
         y.backward(g)
 
+    cpu_start = time.process_time()
     times = timed(step)
+    cpu_ms = (time.process_time() - cpu_start) / (len(times) + 3) * 1e3
     median = statistics.median(times)
     count = SHAPE[0] * SHAPE[1]
     metrics = {
@@ -57,6 +61,7 @@ def main():
         "op_ms_min": min(times) * 1e3,
         "op_ms_max": max(times) * 1e3,
         "samples": len(times),
+        "cpu_ms_per_step": cpu_ms,
         "torch_version": torch.__version__,
     }
     print(json.dumps({"results": {"gelu": {str(args.threads): metrics}}}, indent=2))
@@ -67,7 +72,8 @@ def main():
             print(f"gelu ember {threads}T fused {values['op_ms_median']:.2f} ms, composed "
                   f"{values['composed_op_ms_median']:.2f} ms; torch {args.threads}T {median * 1e3:.2f} ms: "
                   f"fused/composed {values['speedup_vs_composed']:.2f}x, "
-                  f"fused/torch {values['elements_per_s'] / metrics['elements_per_s']:.2f}x")
+                  f"fused/torch {values['elements_per_s'] / metrics['elements_per_s']:.2f}x; CPU ms per step "
+                  f"fused {values['cpu_ms_per_step']:.1f}, torch {cpu_ms:.1f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 import CEmberKernels
 import EmberBackend
 
-/// The CPU's fused elementwise kernel: a `FusedProgram` run over blocks of `blockSize` elements.
+/// The CPU's fused elementwise kernel: a `FusedProgram` run over blocks of `blockBytes` bytes per
+/// register.
 ///
 /// Each instruction is one tight loop over a block of raw scratch registers (small enough to stay
 /// in L1), so a whole expression makes one pass over memory. At launch the program is planned once:
@@ -15,8 +16,10 @@ import EmberBackend
 /// are split across threads; each element's result depends only on its own index, never on the
 /// split.
 enum FusedKernels {
-  /// Elements per block.
-  static let blockSize = 256
+  /// Bytes of one scratch register: 1024 float32 or 512 float64 elements per block (measured on
+  /// GELU forward + backward: 1024 float32 elements ran about 10% faster than 256; a program's
+  /// registers still fit in L1/L2).
+  static let blockBytes = 4096
 
   static func run(
     _ program: FusedProgram, scalars: [Double], inputs: [Operand], outputs: [Operand],
@@ -274,9 +277,13 @@ private struct FusedExecutor<T: KernelFloat> {
     }
   }
 
+  /// Elements per block.
+  static var blockSize: Int { FusedKernels.blockBytes / MemoryLayout<T>.stride }
+
   func run() {
-    let blocks = (count + FusedKernels.blockSize - 1) / FusedKernels.blockSize
-    let cost = FusedKernels.blockSize * Swift.max(1, steps.count + stores.count)
+    let b = Self.blockSize
+    let blocks = (count + b - 1) / b
+    let cost = b * Swift.max(1, steps.count + stores.count)
     Parallel.forEachChunk(blocks, costPerItem: cost) { range in runBlocks(range) }
     for walk in walks { walk?.deallocate() }
     for walk in outputWalks { walk.deallocate() }
@@ -286,7 +293,7 @@ private struct FusedExecutor<T: KernelFloat> {
   /// copied to raw memory first (allocated once per call, not per block), so the loop does no
   /// allocation and no reference counting.
   private func runBlocks(_ range: Range<Int>) {
-    let b = FusedKernels.blockSize
+    let b = Self.blockSize
     let registerCount = program.instructions.count
     let scratch = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, slotCount) * b)
     let registers = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: registerCount)

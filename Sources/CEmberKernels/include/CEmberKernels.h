@@ -26,6 +26,8 @@ void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int 
 void ember_tanh_f32(const float *x, float *y, long n);
 /// y[i] = erf(x[i]) for float32, within a few ulp.
 void ember_erf_f32(const float *x, float *y, long n);
+/// `ember_exp_f32` for the fused kernel's blocks: the same function, 16 wide where AVX-512 runs.
+void ember_exp_f32_blocks(const float *x, float *y, long n);
 /// The fused kernel's float32 block loops (VectorMath.c): y[i] = op(a[i·sa], b[i·sb]) for the
 /// arithmetic `op` codes of `ember_fused_binary_op` (strides 0 or 1).
 void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,

@@ -1,5 +1,7 @@
 import CEmberKernels
+import Dispatch
 import EmberBackend
+import Foundation
 
 /// The CPU's fused elementwise kernel: a `FusedProgram` run over blocks of `blockBytes` bytes per
 /// register.
@@ -13,8 +15,8 @@ import EmberBackend
 /// gathered and converted into scratch, and scratch registers are reused once their last reader
 /// has run. Float32 arithmetic and exp/sigmoid/tanh/erf run C loops compiled for AVX2/AVX-512
 /// (VectorMath.c); everything else runs the element functions of ElementFunctions.swift. Blocks
-/// are split across threads; each element's result depends only on its own index, never on the
-/// split.
+/// are split into pieces that the threads take in turn; each element's result depends only on its
+/// own index, never on the split.
 enum FusedKernels {
   /// Bytes of one scratch register: 1024 float32 or 512 float64 elements per block (measured on
   /// GELU forward + backward: 1024 float32 elements ran about 10% faster than 256; a program's
@@ -284,7 +286,22 @@ private struct FusedExecutor<T: KernelFloat> {
     let b = Self.blockSize
     let blocks = (count + b - 1) / b
     let cost = b * Swift.max(1, steps.count + stores.count)
-    Parallel.forEachChunk(blocks, costPerItem: cost) { range in runBlocks(range) }
+    let threads = Parallel.threadCount
+    if threads <= 1 || blocks < 2 || blocks &* cost < 1 << 15 {
+      runBlocks(0..<blocks)
+    } else {
+      // Eight pieces per thread, taken in turn by `threads` workers: a worker that other processes
+      // slow down takes fewer pieces instead of holding up the rest (as a static split would).
+      let pieces = Swift.min(blocks, threads * 8)
+      let chunk = (blocks + pieces - 1) / pieces
+      let queue = PieceQueue(count: pieces)
+      DispatchQueue.concurrentPerform(iterations: Swift.min(threads, pieces)) { _ in
+        while let piece = queue.next() {
+          let start = piece &* chunk
+          if start < blocks { runBlocks(start..<Swift.min(blocks, start &+ chunk)) }
+        }
+      }
+    }
     for walk in walks { walk?.deallocate() }
     for walk in outputWalks { walk.deallocate() }
   }
@@ -451,7 +468,7 @@ private struct FusedExecutor<T: KernelFloat> {
       let xf = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
       let yf = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
       switch op {
-      case .exp: return ember_exp_f32(xf, yf, n)
+      case .exp: return ember_exp_f32_blocks(xf, yf, n)
       case .sigmoid: return ember_sigmoid_f32(xf, yf, n)
       case .tanh: return ember_tanh_f32(xf, yf, n)
       case .erf: return ember_erf_f32(xf, yf, n)
@@ -573,4 +590,22 @@ where F.Input == T, F.Output == UInt8 {
 /// 1 where `x` is zero, else 0, in the compute type.
 private enum FusedLogicalNot<T: KernelFloat>: UnaryFunction {
   @inline(__always) static func apply(_ x: T) -> T { x == 0 ? 1 : 0 }
+}
+
+/// Hands out `0 ..< count` one number at a time to concurrent workers.
+private final class PieceQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var taken = 0
+  private let count: Int
+
+  init(count: Int) { self.count = count }
+
+  /// The next piece, or `nil` when all are taken.
+  func next() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard taken < count else { return nil }
+    taken += 1
+    return taken - 1
+  }
 }

@@ -90,20 +90,35 @@ extension FusedProgramBuilder.Value {
   /// `op(self, value)` with `value` a new scalar slot.
   public func binary(_ op: BinaryOp, _ value: Double) -> Self { binary(op, builder.scalar(value)) }
 
+  // Arithmetic; a `Double` operand becomes a new scalar slot.
+  /// `a + b`.
   public static func + (a: Self, b: Self) -> Self { a.binary(.add, b) }
+  /// `a − b`.
   public static func - (a: Self, b: Self) -> Self { a.binary(.sub, b) }
+  /// `a · b`.
   public static func * (a: Self, b: Self) -> Self { a.binary(.mul, b) }
+  /// `a / b`.
   public static func / (a: Self, b: Self) -> Self { a.binary(.div, b) }
+  /// `a + b` with a scalar `b`.
   public static func + (a: Self, b: Double) -> Self { a.binary(.add, b) }
+  /// `a − b` with a scalar `b`.
   public static func - (a: Self, b: Double) -> Self { a.binary(.sub, b) }
+  /// `a · b` with a scalar `b`.
   public static func * (a: Self, b: Double) -> Self { a.binary(.mul, b) }
+  /// `a / b` with a scalar `b`.
   public static func / (a: Self, b: Double) -> Self { a.binary(.div, b) }
+  /// `a + b` with a scalar `a`.
   public static func + (a: Double, b: Self) -> Self { b.builder.scalar(a).binary(.add, b) }
+  /// `a − b` with a scalar `a`.
   public static func - (a: Double, b: Self) -> Self { b.builder.scalar(a).binary(.sub, b) }
+  /// `a · b` with a scalar `a`.
   public static func * (a: Double, b: Self) -> Self { b.builder.scalar(a).binary(.mul, b) }
+  /// `a / b` with a scalar `a`.
   public static func / (a: Double, b: Self) -> Self { b.builder.scalar(a).binary(.div, b) }
+  /// `−a`.
   public static prefix func - (a: Self) -> Self { a.unary(.neg) }
 
+  // The unary ops by their `Tensor` names.
   public func exp() -> Self { unary(.exp) }
   public func log() -> Self { unary(.log) }
   public func log1p() -> Self { unary(.log1p) }
@@ -116,6 +131,7 @@ extension FusedProgramBuilder.Value {
   public func squared() -> Self { unary(.square) }
   public func relu() -> Self { unary(.relu) }
 
+  // Binary ops by their `Tensor` names; comparisons give 1 or 0.
   public func maximum(_ other: Self) -> Self { binary(.maximum, other) }
   public func minimum(_ other: Self) -> Self { binary(.minimum, other) }
   public func maximum(_ value: Double) -> Self { binary(.maximum, value) }

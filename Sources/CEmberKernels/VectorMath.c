@@ -308,10 +308,13 @@ EMBER_INLINE float erfScalar(float x) {
 #define EMBER_HAS_AVX512_PATH 0
 #endif
 
-EMBER_AVX512 static void expAVX512(const float *restrict x, float *restrict y, long n) {
+// `x` may equal `y` (see EMBER_ELEMENTWISE below).
+EMBER_AVX512 static void expAVX512(const float *x, float *y, long n) {
+  _Pragma("clang loop vectorize(assume_safety)")
   for (long i = 0; i < n; i++) y[i] = expScalar(x[i]);
 }
-EMBER_AVX512 static void erfAVX512(const float *restrict x, float *restrict y, long n) {
+EMBER_AVX512 static void erfAVX512(const float *x, float *y, long n) {
+  _Pragma("clang loop vectorize(assume_safety)")
   for (long i = 0; i < n; i++) y[i] = erfScalar(x[i]);
 }
 
@@ -327,27 +330,34 @@ void ember_tanh_f32(const float *x, float *y, long n) {
 }
 
 void ember_erf_f32(const float *x, float *y, long n) {
-  if (x != y && useAVX512()) erfAVX512(x, y, n);
+  if (useAVX512()) erfAVX512(x, y, n);
   else if (useAVX2()) erfAVX2(x, y, n);
   else erfGeneric(x, y, n);
 }
 
 void ember_exp_f32_blocks(const float *x, float *y, long n) {
-  if (x != y && useAVX512()) expAVX512(x, y, n);
+  if (useAVX512()) expAVX512(x, y, n);
   else ember_exp_f32(x, y, n);
 }
 
 // The fused kernel's arithmetic on float32 blocks: plain loops the compiler vectorizes for each
 // instruction set (`target_clones`). Operand strides are 0 (a scalar) or 1. Codes: 0 add, 1 sub,
 // 2 mul, 3 div, 4 maximum, 5 minimum (both NaN-propagating, as `BinaryOp`).
+// `assume_safety`: the output may be the very memory of an operand (the fused kernel reuses a
+// register in place), which the compiler's overlap check would send to a scalar loop; each
+// iteration reads element i before writing it, so vectorizing is safe.
+#define EMBER_ELEMENTWISE _Pragma("clang loop vectorize(assume_safety) interleave(enable)")
 #define EMBER_BINARY_LOOPS(expr)                                                   \
   if (sa == 1 && sb == 1) {                                                        \
+    EMBER_ELEMENTWISE                                                              \
     for (long i = 0; i < n; i++) { float u = a[i], v = b[i]; y[i] = (expr); }      \
   } else if (sa == 1) {                                                            \
     float v = b[0];                                                                \
+    EMBER_ELEMENTWISE                                                              \
     for (long i = 0; i < n; i++) { float u = a[i]; y[i] = (expr); }                \
   } else if (sb == 1) {                                                            \
     float u = a[0];                                                                \
+    EMBER_ELEMENTWISE                                                              \
     for (long i = 0; i < n; i++) { float v = b[i]; y[i] = (expr); }                \
   } else {                                                                         \
     float u = a[0], v = b[0];                                                      \

@@ -24,12 +24,13 @@ void ember_sigmoid_f32(const float *x, float *y, long n);
 void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm);
 /// y[i] = tanh(x[i]) for float32, within a few ulp.
 void ember_tanh_f32(const float *x, float *y, long n);
-/// y[i] = erf(x[i]) for float32, within a few ulp.
+/// y[i] = erf(x[i]) for float32, within 3.4e-7 (16 wide where AVX-512 runs).
 void ember_erf_f32(const float *x, float *y, long n);
-/// `ember_exp_f32` for the fused kernel's blocks: the same function, 16 wide where AVX-512 runs.
+/// `ember_exp_f32` for the fused kernel's blocks (`x` may equal `y`): the same results, 16 wide where
+/// AVX-512 runs.
 void ember_exp_f32_blocks(const float *x, float *y, long n);
-/// The fused kernel's float32 block loops (VectorMath.c): y[i] = op(a[i·sa], b[i·sb]) for the
-/// arithmetic `op` codes of `ember_fused_binary_op` (strides 0 or 1).
+/// The fused kernel's float32 block loops (VectorMath.c): y[i] = op(a[i·sa], b[i·sb]), strides 0
+/// or 1, `y` may equal `a` or `b`; op 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum (NaN-propagating).
 void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,
                             long n);
 // Philox 4×32-10 (Philox.c).

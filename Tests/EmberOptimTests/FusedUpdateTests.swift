@@ -134,35 +134,39 @@ let fusedCases: [FusedCase] = [
   }
 
   /// In place, a step allocates no buffer and its peak stays at the live bytes; the composed rule
-  /// allocates a dozen temporaries. Other tests run concurrently and only add to the backend's
-  /// counters, so the least of repeated trials (until it reaches the bound, for at most 20 s) is
-  /// what this step alone does.
+  /// allocates 13 temporaries. Other tests run concurrently and move the backend's counters: they
+  /// only add allocations, so the least count over repeated trials (until it reaches the expected
+  /// count, for at most 20 s) is this step's own; their frees and allocations move the peak both
+  /// ways, so the fused bound uses the least and the composed bound the largest rise seen.
   @Test func inPlaceStepsAllocateNothing() {
     let count = 1 << 18
     let parameter = Parameter(Tensor.zeros([count]))
     let gradient = Tensor.ones([count])
     let backend = gradient.backend
-    func cost(_ optimizer: OptimizerBase, until bound: Int) -> (allocations: Int, peakIncrease: Int) {
+    func cost(_ optimizer: OptimizerBase, until bound: Int)
+      -> (allocations: Int, leastPeakRise: Int, largestPeakRise: Int)
+    {
       var grads = Gradients()
       grads[parameter] = gradient
       optimizer.update([parameter], along: grads)  // creates the moments
-      var least = (allocations: Int.max, peakIncrease: Int.max)
+      var result = (allocations: Int.max, leastPeakRise: Int.max, largestPeakRise: Int.min)
       let start = ContinuousClock.now
-      while least.allocations > bound && ContinuousClock.now - start < .seconds(20) {
+      repeat {
         backend.resetPeakMemory()
         let before = backend.memoryStatistics
         optimizer.update([parameter], along: grads)
         let after = backend.memoryStatistics
-        least.allocations = min(least.allocations, after.allocations - before.allocations)
-        least.peakIncrease = min(least.peakIncrease, after.peakBytes - before.currentBytes)
-      }
-      return least
+        result.allocations = min(result.allocations, after.allocations - before.allocations)
+        result.leastPeakRise = min(result.leastPeakRise, after.peakBytes - before.currentBytes)
+        result.largestPeakRise = max(result.largestPeakRise, after.peakBytes - before.currentBytes)
+      } while result.allocations > bound && ContinuousClock.now - start < .seconds(20)
+      return result
     }
     let fused = cost(Adam(), until: 0)
-    let composed = cost(ComposedAdam(Adam()), until: 12)
+    let composed = cost(ComposedAdam(Adam()), until: 13)
     #expect(fused.allocations == 0)
-    #expect(fused.peakIncrease < count * 4, "peak rose by \(fused.peakIncrease) bytes")
-    #expect(composed.allocations >= 10)
-    #expect(composed.peakIncrease >= 3 * count * 4, "composed peak rose by \(composed.peakIncrease)")
+    #expect(fused.leastPeakRise < count * 4, "peak rose by \(fused.leastPeakRise) bytes")
+    #expect(composed.allocations == 13)
+    #expect(composed.largestPeakRise >= 3 * count * 4, "composed peak rose by \(composed.largestPeakRise)")
   }
 }

@@ -102,6 +102,55 @@ EMBER_INLINE void sigmoidBody(const float *x, float *y, long n) {
   }
 }
 
+// tanh(x): Cephes' odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above (exp8 saturates
+// to +inf for large |x|, giving ±1); NaN stays NaN.
+EMBER_INLINE v8f tanh8(v8f x) {
+  v8i sign = (v8i)x & (v8i)splat(-0.0f);
+  v8f a = (v8f)((v8i)x ^ sign);
+  v8f s = x * x;
+  v8f p = splat(-5.70498872745e-3f);
+  p = p * s + splat(2.06390887954e-2f);
+  p = p * s + splat(-5.37397155531e-2f);
+  p = p * s + splat(1.33314422036e-1f);
+  p = p * s + splat(-3.33332819422e-1f);
+  v8f small = p * s * x + x;
+  v8f e = exp8(a + a);
+  v8f large = (v8f)((v8i)(splat(1.0f) - splat(2.0f) / (e + splat(1.0f))) | sign);
+  return select8(a < splat(0.625f), small, large);
+}
+
+// erf(x): the odd/even rational approximation of Eigen and XLA on x clamped to [−4, 4] (erf is ±1
+// in float32 beyond); NaN stays NaN (the comparisons are false for it).
+EMBER_INLINE v8f erf8(v8f x) {
+  x = select8(x > splat(4.0f), splat(4.0f), x);
+  x = select8(x < splat(-4.0f), splat(-4.0f), x);
+  v8f x2 = x * x;
+  v8f p = splat(-2.72614225801306e-10f);
+  p = p * x2 + splat(2.77068142495902e-08f);
+  p = p * x2 + splat(-2.10102402082508e-06f);
+  p = p * x2 + splat(-5.69250639462346e-05f);
+  p = p * x2 + splat(-7.34990630326855e-04f);
+  p = p * x2 + splat(-2.95459980854025e-03f);
+  p = p * x2 + splat(-1.60960333262415e-02f);
+  p = p * x;
+  v8f q = splat(-1.45660718464996e-05f);
+  q = q * x2 + splat(-2.13374055278905e-04f);
+  q = q * x2 + splat(-1.68282697438203e-03f);
+  q = q * x2 + splat(-7.37332916720468e-03f);
+  q = q * x2 + splat(-1.42647390514189e-02f);
+  return p / q;
+}
+
+// One 8-wide map over n elements, the tail padded with zeros.
+#define EMBER_MAP8(name, f)                                        \
+  EMBER_INLINE void name(const float *x, float *y, long n) {       \
+    long i = 0;                                                    \
+    for (; i + 8 <= n; i += 8) store8(y + i, f(load8(x + i)));      \
+    if (i < n) storeTail(y + i, n - i, f(loadTail(x + i, n - i, 0.0f))); \
+  }
+EMBER_MAP8(tanhBody, tanh8)
+EMBER_MAP8(erfBody, erf8)
+
 EMBER_INLINE void softmaxBody(const float *x, float *y, long rows, long cols, int logarithm) {
   for (long row = 0; row < rows; row++) {
     const float *a = x + row * cols;
@@ -180,6 +229,11 @@ static void softmaxGeneric(const float *x, float *y, long r, long c, int l) {
   softmaxBody(x, y, r, c, l);
 }
 
+EMBER_AVX2 static void tanhAVX2(const float *x, float *y, long n) { tanhBody(x, y, n); }
+static void tanhGeneric(const float *x, float *y, long n) { tanhBody(x, y, n); }
+EMBER_AVX2 static void erfAVX2(const float *x, float *y, long n) { erfBody(x, y, n); }
+static void erfGeneric(const float *x, float *y, long n) { erfBody(x, y, n); }
+
 // 1 when the AVX2 variants may run; computed once (a benign race writes the same value).
 static int useAVX2(void) {
   static int cached = -1;
@@ -198,4 +252,133 @@ void ember_sigmoid_f32(const float *x, float *y, long n) {
 void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm) {
   if (useAVX2()) softmaxAVX2(x, y, rows, cols, logarithm);
   else softmaxGeneric(x, y, rows, cols, logarithm);
+}
+
+// The same exp and erf as scalar functions whose loops the compiler vectorizes 16 wide for
+// AVX-512 (the 8-wide vector code above gains nothing from wider registers): bit moves by
+// `memcpy`, clamps by comparisons, no calls, so each loop becomes straight-line vector code.
+EMBER_INLINE float expScalar(float x) {
+  x = x > 88.9f ? 88.9f : x;
+  x = x < -104.0f ? -104.0f : x;
+  float t = x * 1.44269504088896341f + 12582912.0f;
+  float n = t - 12582912.0f;
+  unsigned tb;
+  memcpy(&tb, &t, 4);
+  int ni = (int)(tb - 0x4B400000u);
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r2 + r + 1.0f;
+  int n1 = ni >> 1, n2 = ni - n1;
+  unsigned b1 = ((unsigned)n1 + 127u) << 23, b2 = ((unsigned)n2 + 127u) << 23;
+  float s1, s2;
+  memcpy(&s1, &b1, 4);
+  memcpy(&s2, &b2, 4);
+  return p * s1 * s2;
+}
+
+EMBER_INLINE float erfScalar(float x) {
+  x = x > 4.0f ? 4.0f : x;
+  x = x < -4.0f ? -4.0f : x;
+  float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 + -2.10102402082508e-06f;
+  p = p * x2 + -5.69250639462346e-05f;
+  p = p * x2 + -7.34990630326855e-04f;
+  p = p * x2 + -2.95459980854025e-03f;
+  p = p * x2 + -1.60960333262415e-02f;
+  p = p * x;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 + -2.13374055278905e-04f;
+  q = q * x2 + -1.68282697438203e-03f;
+  q = q * x2 + -7.37332916720468e-03f;
+  q = q * x2 + -1.42647390514189e-02f;
+  return p / q;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define EMBER_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
+#define EMBER_HAS_AVX512_PATH 1
+#else
+#define EMBER_AVX512
+#define EMBER_HAS_AVX512_PATH 0
+#endif
+
+// `x` may equal `y` (see EMBER_ELEMENTWISE below).
+EMBER_AVX512 static void expAVX512(const float *x, float *y, long n) {
+  _Pragma("clang loop vectorize(assume_safety)")
+  for (long i = 0; i < n; i++) y[i] = expScalar(x[i]);
+}
+EMBER_AVX512 static void erfAVX512(const float *x, float *y, long n) {
+  _Pragma("clang loop vectorize(assume_safety)")
+  for (long i = 0; i < n; i++) y[i] = erfScalar(x[i]);
+}
+
+// 1 when the AVX-512 variants may run; computed once.
+static int useAVX512(void) {
+  static int cached = -1;
+  if (cached < 0) cached = EMBER_HAS_AVX512_PATH && (ember_cpu_features() & 3) == 3;
+  return cached;
+}
+
+void ember_tanh_f32(const float *x, float *y, long n) {
+  if (useAVX2()) tanhAVX2(x, y, n); else tanhGeneric(x, y, n);
+}
+
+void ember_erf_f32(const float *x, float *y, long n) {
+  if (useAVX512()) erfAVX512(x, y, n);
+  else if (useAVX2()) erfAVX2(x, y, n);
+  else erfGeneric(x, y, n);
+}
+
+void ember_exp_f32_blocks(const float *x, float *y, long n) {
+  if (useAVX512()) expAVX512(x, y, n);
+  else ember_exp_f32(x, y, n);
+}
+
+// The fused kernel's arithmetic on float32 blocks: plain loops the compiler vectorizes for each
+// instruction set (`target_clones`). Operand strides are 0 (a scalar) or 1. Codes: 0 add, 1 sub,
+// 2 mul, 3 div, 4 maximum, 5 minimum (both NaN-propagating, as `BinaryOp`).
+// `assume_safety`: the output may be the very memory of an operand (the fused kernel reuses a
+// register in place), which the compiler's overlap check would send to a scalar loop; each
+// iteration reads element i before writing it, so vectorizing is safe.
+#define EMBER_ELEMENTWISE _Pragma("clang loop vectorize(assume_safety) interleave(enable)")
+#define EMBER_BINARY_LOOPS(expr)                                                   \
+  if (sa == 1 && sb == 1) {                                                        \
+    EMBER_ELEMENTWISE                                                              \
+    for (long i = 0; i < n; i++) { float u = a[i], v = b[i]; y[i] = (expr); }      \
+  } else if (sa == 1) {                                                            \
+    float v = b[0];                                                                \
+    EMBER_ELEMENTWISE                                                              \
+    for (long i = 0; i < n; i++) { float u = a[i]; y[i] = (expr); }                \
+  } else if (sb == 1) {                                                            \
+    float u = a[0];                                                                \
+    EMBER_ELEMENTWISE                                                              \
+    for (long i = 0; i < n; i++) { float v = b[i]; y[i] = (expr); }                \
+  } else {                                                                         \
+    float u = a[0], v = b[0];                                                      \
+    for (long i = 0; i < n; i++) y[i] = (expr);                                    \
+  }
+
+#if defined(__x86_64__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,
+                            long n) {
+  switch (op) {
+  case 0: EMBER_BINARY_LOOPS(u + v) break;
+  case 1: EMBER_BINARY_LOOPS(u - v) break;
+  case 2: EMBER_BINARY_LOOPS(u * v) break;
+  case 3: EMBER_BINARY_LOOPS(u / v) break;
+  case 4: EMBER_BINARY_LOOPS((v > u || v != v) ? v : u) break;
+  case 5: EMBER_BINARY_LOOPS((v < u || v != v) ? v : u) break;
+  default: break;
+  }
 }

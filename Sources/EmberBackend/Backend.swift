@@ -67,13 +67,17 @@ public protocol Backend: AnyObject, Sendable {
   /// Sorts along `axis` (stable), writing sorted values and their `int64` source indices.
   func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand)
 
-  /// One Adam/AdamW step fused into a single pass over memory (PyTorch's fused Adam). All operands
-  /// are contiguous, float32 or float64, of one shape; `nil` moments are zero (the first step).
-  /// Writes fresh buffers, never the inputs (a saved state dict may still hold them).
-  func adamStep(
-    _ step: AdamStep, parameter: Operand, gradient: Operand, firstMoment: Operand?,
-    secondMoment: Operand?, maxSecondMoment: Operand?
-  ) -> AdamStepResult
+  /// Evaluates `program` elementwise in one pass: output `k` gets register `program.results[k]`.
+  ///
+  /// `inputs` (any dtype, any strides, broadcast with stride 0) and `outputs` (any dtype, not
+  /// broadcast) all have one shape; element `e` is the row-major index into it. `scalars` holds
+  /// `program.scalarCount` values; `random` is the Philox position of the program's random leaves
+  /// (required when `program.isRandom`). An output may be the very same elements as an input (an
+  /// in-place update: every input element is read before its output element is written), but must
+  /// not overlap an input otherwise. Results do not depend on the thread count.
+  func fused(
+    _ program: FusedProgram, scalars: [Double], inputs: [Operand], outputs: [Operand],
+    random: PhiloxPosition?)
 
   /// Live and peak bytes and allocation and download counts of this backend.
   var memoryStatistics: MemoryStatistics { get }

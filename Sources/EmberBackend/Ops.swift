@@ -38,38 +38,3 @@ public enum BinaryOp: String, Sendable, CaseIterable {
 public enum ReduceOp: String, Sendable, CaseIterable {
   case sum, prod, max, min, argmax, argmin
 }
-
-/// The constants of one fused Adam/AdamW step (PyTorch's formulas, bias corrections folded in):
-/// `g ← g + l2·p`, `p ← p·decay`, `m ← β₁m + (1 − β₁)g`, `v ← β₂v + (1 − β₂)g²`,
-/// `v̂ ← max(v̂, v)` with AMSGrad, `p ← p − stepSize · m / (√v̂ / correction2 + ε)`.
-public struct AdamStep: Sendable {
-  public var beta1: Double, beta2: Double, epsilon: Double
-  /// `lr / (1 − β₁ᵗ)`.
-  public var stepSize: Double
-  /// `√(1 − β₂ᵗ)`.
-  public var correction2: Double
-  /// Coupled L2 weight decay λ (Adam), 0 for none.
-  public var l2: Double
-  /// Decoupled decay multiplier `1 − lr·λ` (AdamW), 1 for none.
-  public var decay: Double
-  /// Keep the running maximum of `v` (AMSGrad).
-  public var amsgrad: Bool
-
-  public init(beta1: Double, beta2: Double, epsilon: Double, stepSize: Double, correction2: Double,
-              l2: Double, decay: Double, amsgrad: Bool) {
-    (self.beta1, self.beta2, self.epsilon, self.stepSize) = (beta1, beta2, epsilon, stepSize)
-    (self.correction2, self.l2, self.decay, self.amsgrad) = (correction2, l2, decay, amsgrad)
-  }
-}
-
-/// The new values an `AdamStep` writes: parameter, first and second moments, and the running
-/// maximum of the second moment (AMSGrad only).
-public struct AdamStepResult: @unchecked Sendable {
-  public var parameter: Buffer, firstMoment: Buffer, secondMoment: Buffer
-  public var maxSecondMoment: Buffer?
-
-  public init(parameter: Buffer, firstMoment: Buffer, secondMoment: Buffer, maxSecondMoment: Buffer?) {
-    (self.parameter, self.firstMoment, self.secondMoment) = (parameter, firstMoment, secondMoment)
-    self.maxSecondMoment = maxSecondMoment
-  }
-}

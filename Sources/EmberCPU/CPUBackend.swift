@@ -91,13 +91,11 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     SortKernels.sort(x, axis: axis, descending: descending, values: values, indices: indices)
   }
 
-  public func adamStep(
-    _ step: AdamStep, parameter: Operand, gradient: Operand, firstMoment: Operand?,
-    secondMoment: Operand?, maxSecondMoment: Operand?
-  ) -> AdamStepResult {
-    OptimizerKernels.adam(
-      step, parameter: parameter, gradient: gradient, firstMoment: firstMoment,
-      secondMoment: secondMoment, maxSecondMoment: maxSecondMoment, allocate: allocate)
+  public func fused(
+    _ program: FusedProgram, scalars: [Double], inputs: [Operand], outputs: [Operand],
+    random: PhiloxPosition?
+  ) {
+    FusedKernels.run(program, scalars: scalars, inputs: inputs, outputs: outputs, random: random)
   }
 
   public var memoryStatistics: MemoryStatistics { cache.memoryStatistics }

@@ -14,7 +14,7 @@ import EmberBackend
 /// ```
 public struct Tensor: @unchecked Sendable {
   /// The memory the tensor views.
-  public let buffer: Buffer
+  public private(set) var buffer: Buffer
   /// Shape, strides and offset of the elements this tensor sees in `buffer`.
   public let layout: Layout
   /// Element type.
@@ -51,6 +51,10 @@ public struct Tensor: @unchecked Sendable {
 
   /// The backend that runs this tensor's device.
   public var backend: any Backend { Tensor.backend(for: device) }
+
+  /// `true` when this tensor is the only holder of its buffer (no view, copy, graph or state dict
+  /// shares it), so writing the buffer in place is invisible to anyone else.
+  public mutating func hasUniqueBuffer() -> Bool { isKnownUniquelyReferenced(&buffer) }
 
   /// The kernel-level view of this tensor.
   public var operand: Operand { Operand(buffer: buffer, layout: layout, dtype: dtype) }

@@ -36,6 +36,17 @@ public final class Parameter: @unchecked Sendable {
     storage = newValue.cast(to: storage.dtype).detached().withGradNode(isTrainable ? node : nil)
   }
 
+  /// Runs `body` on the stored value itself, so an optimizer can write its buffer in place when
+  /// nothing else holds it (`Tensor.hasUniqueBuffer()`), or assign a new tensor; the gradient key is
+  /// kept and the shape must not change.
+  public func updateValue(_ body: (inout Tensor) -> Void) {
+    let shape = storage.shape, dtype = storage.dtype
+    body(&storage)
+    precondition(storage.shape == shape,
+                 "Parameter.updateValue: shape \(storage.shape) differs from \(shape)")
+    storage = storage.cast(to: dtype).detached().withGradNode(isTrainable ? node : nil)
+  }
+
   /// Shape of the value.
   public var shape: [Int] { storage.shape }
   /// Number of elements.

@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// Adagrad (Duchi et al., 2011), like `torch.optim.Adagrad`.
@@ -37,20 +38,18 @@ public final class Adagrad: OptimizerBase {
 
   public override var slotNames: [String] { ["sum"] }
 
-  public override func updated(
-    _ parameter: Tensor, gradient: Tensor, state: inout ParameterState
-  ) -> Tensor {
-    let g = weightDecay != 0 ? gradient + parameter * weightDecay : gradient  // g + λ·p
+  public override func update(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout ParameterState
+  ) {
+    let (weightDecay, epsilon) = (weightDecay, epsilon)
     let stepSize = learningRate / (1 + Double(state.step - 1) * learningRateDecay)  // η
-    // S ← S + g²
-    let previous = state["sum"]
-    let sum: Tensor
-    if let previous {
-      sum = previous + g.squared()
-    } else {
-      sum = initialAccumulatorValue != 0 ? g.squared() + initialAccumulatorValue : g.squared()
+    FusedUpdate.run(
+      &parameter, gradient: gradient, state: &state,
+      slots: [("sum", initialAccumulatorValue)]
+    ) { _, p, g0, slots in
+      let g = weightDecay != 0 ? g0 + p * weightDecay : g0  // g + λ·p
+      let sum = slots[0] + g.squared()  // S ← S + g²
+      return (p - g / (sum.sqrt() + epsilon) * stepSize, [sum])  // p − η·g/(√S + ε)
     }
-    state["sum"] = sum
-    return parameter - g / (sum.sqrt() + epsilon) * stepSize  // p − η·g/(√S + ε)
   }
 }

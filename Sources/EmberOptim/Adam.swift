@@ -14,8 +14,8 @@ import Foundation
 /// ```
 /// State slots: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (v̂, with `amsgrad`).
 ///
-/// The step runs as one fused backend kernel (`Backend.adamStep`); the
-/// composed tensor ops below are its test oracle (`usesFusedKernel = false`).
+/// The step runs as one pass of the backend's fused kernel, in place when the buffers are unshared
+/// (`FusedUpdate`); the composed tensor ops of the tests are its oracle.
 public class Adam: OptimizerBase {
   /// Decay rate β₁ of the first-moment average.
   public var beta1: Double
@@ -52,65 +52,32 @@ public class Adam: OptimizerBase {
   /// gradient.
   var decouplesWeightDecay: Bool { false }
 
-  /// Applies weight decay: `g + λ·p` (coupled) or `p·(1 − lr·λ)` (decoupled).
-  private func decayed(_ p: Tensor, _ g: Tensor) -> (parameter: Tensor, gradient: Tensor) {
-    guard weightDecay != 0 else { return (p, g) }
-    if decouplesWeightDecay { return (p * (1 - learningRate * weightDecay), g) }  // p·(1 − lr·λ)
-    return (p, g + p * weightDecay)  // g + λ·p
-  }
-
-  /// Whether to use the fused CPU loop when every tensor allows it (tests turn it off to compare).
-  var usesFusedKernel = true
-
-  public override func updated(
-    _ parameter: Tensor, gradient: Tensor, state: inout ParameterState
-  ) -> Tensor {
+  public override func update(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout ParameterState
+  ) {
     let t = Double(state.step)
-    let stepSize = learningRate / (1 - pow(beta1, t))
-    let correction2 = (1 - pow(beta2, t)).squareRoot()
-    if usesFusedKernel, let fused = fusedStep(
-      parameter, gradient, &state, stepSize: stepSize, correction2: correction2)
-    {
-      return fused
+    let stepSize = learningRate / (1 - pow(beta1, t))  // lr/(1 − β₁ᵗ)
+    let correction2 = (1 - pow(beta2, t)).squareRoot()  // √(1 − β₂ᵗ)
+    let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
+    let decay = decouplesWeightDecay ? 1 - learningRate * weightDecay : 1
+    let decoupled = decouplesWeightDecay, amsgrad = amsgrad
+    FusedUpdate.run(
+      &parameter, gradient: gradient, state: &state, slots: slotNames.map { ($0, 0) }
+    ) { _, p0, g0, slots in
+      var p = p0, g = g0
+      if weightDecay != 0 {
+        if decoupled { p = p * decay } else { g = g + p * weightDecay }  // p·(1 − lr·λ) or g + λ·p
+      }
+      let m = slots[0] * beta1 + g * (1 - beta1)  // m ← β₁·m + (1 − β₁)·g
+      let v = slots[1] * beta2 + g.squared() * (1 - beta2)  // v ← β₂·v + (1 − β₂)·g²
+      var newSlots = [m, v]
+      var vHat = v
+      if amsgrad {
+        vHat = slots[2].maximum(v)  // v̂ ← max(v̂, v)
+        newSlots.append(vHat)
+      }
+      // p − lr/(1 − β₁ᵗ) · m / (√v̂/√(1 − β₂ᵗ) + ε)
+      return (p - m / (vHat.sqrt() / correction2 + epsilon) * stepSize, newSlots)
     }
-    let (p, g) = decayed(parameter, gradient)
-    // m ← β₁·m + (1 − β₁)·g,  v ← β₂·v + (1 − β₂)·g²  (zero on the first step)
-    let m = state["exp_avg"].map { $0 * beta1 + g * (1 - beta1) } ?? g * (1 - beta1)
-    let gSquared = g.squared() * (1 - beta2)
-    var v = state["exp_avg_sq"].map { $0 * beta2 + gSquared } ?? gSquared
-    state["exp_avg"] = m
-    state["exp_avg_sq"] = v
-    if amsgrad {
-      v = state["max_exp_avg_sq"].map { $0.maximum(v) } ?? v  // v̂ ← max(v̂, v)
-      state["max_exp_avg_sq"] = v
-    }
-    // p − lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)
-    let denominator = v.sqrt() / correction2 + epsilon
-    return p - m / denominator * stepSize
-  }
-
-  /// The same step as one fused backend kernel (`Backend.adamStep`): one pass over memory.
-  private func fusedStep(
-    _ parameter: Tensor, _ gradient: Tensor, _ state: inout ParameterState, stepSize: Double,
-    correction2: Double
-  ) -> Tensor? {
-    guard parameter.dtype.isFloatingPoint, gradient.dtype == parameter.dtype else { return nil }
-    let decoupled = decouplesWeightDecay
-    let step = AdamStep(
-      beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: stepSize, correction2: correction2,
-      l2: decoupled ? 0 : weightDecay,
-      decay: decoupled && weightDecay != 0 ? 1 - learningRate * weightDecay : 1, amsgrad: amsgrad)
-    let p = parameter.contiguous(), g = gradient.contiguous()
-    let m = state["exp_avg"]?.contiguous(), v = state["exp_avg_sq"]?.contiguous()
-    let vMax = state["max_exp_avg_sq"]?.contiguous()
-    let result = p.backend.adamStep(
-      step, parameter: p.operand, gradient: g.operand, firstMoment: m?.operand,
-      secondMoment: v?.operand, maxSecondMoment: vMax?.operand)
-    let layout = Layout(contiguous: p.shape)
-    func tensor(_ buffer: Buffer) -> Tensor { Tensor(buffer: buffer, layout: layout, dtype: p.dtype) }
-    state["exp_avg"] = tensor(result.firstMoment)
-    state["exp_avg_sq"] = tensor(result.secondMoment)
-    if let maxSecondMoment = result.maxSecondMoment { state["max_exp_avg_sq"] = tensor(maxSecondMoment) }
-    return tensor(result.parameter)
   }
 }

@@ -64,9 +64,10 @@ public struct ParameterState {
 
 /// An optimizer made of a per-parameter update rule plus its state.
 ///
-/// A subclass overrides ``slotNames`` and ``updated(_:gradient:state:)``; this class walks the
-/// model, keys state by parameter identity, runs the rule under `withoutGradients`, writes the
-/// result back with `Parameter.assign`, and saves and loads the state.
+/// A subclass overrides ``slotNames`` and ``update(_:gradient:state:)`` (in place) or
+/// ``updated(_:gradient:state:)`` (a new value); this class walks the model, keys state by
+/// parameter identity, runs the rule under `withoutGradients` on the parameter's own value
+/// (`Parameter.updateValue`), and saves and loads the state.
 open class OptimizerBase: Optimizer {
   /// The step size, read on every update.
   public var learningRate: Double
@@ -85,8 +86,18 @@ open class OptimizerBase: Optimizer {
 
   /// The rule: returns the new value of `parameter` given its `gradient`, updating `state`
   /// (whose `step` has already been incremented for this update). Runs without gradients.
+  ///
+  /// Override this (composed tensor ops) or ``update(_:gradient:state:)`` (in place).
   open func updated(_ parameter: Tensor, gradient: Tensor, state: inout ParameterState) -> Tensor {
     preconditionFailure("\(type(of: self)) must override updated(_:gradient:state:)")
+  }
+
+  /// The rule in place: updates `parameter` (the parameter's stored value itself, so its buffer is
+  /// unshared unless someone else holds it) and `state`. The default assigns
+  /// ``updated(_:gradient:state:)``; EmberOptim's optimizers write buffers in place with one fused
+  /// kernel (`FusedUpdate`).
+  open func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ParameterState) {
+    parameter = updated(parameter.detached(), gradient: gradient, state: &state)
   }
 
   /// Updates every trainable parameter of `model` that has a gradient in `gradients`.
@@ -104,11 +115,12 @@ open class OptimizerBase: Optimizer {
                      "\(type(of: self)).update: gradient shape \(gradient.shape) differs from "
                        + "parameter shape \(parameter.shape)")
         let key = ObjectIdentifier(parameter)
-        var state = states[key]?.state ?? ParameterState()
+        // Taken out of `states`, so the rule holds the only reference to the slots' buffers.
+        var state = states.removeValue(forKey: key)?.state ?? ParameterState()
         state.step += 1
-        let value = updated(
-          parameter.value.detached(), gradient: gradient.detached(), state: &state)
-        parameter.assign(value)
+        parameter.updateValue { value in
+          update(&value, gradient: gradient.detached(), state: &state)
+        }
         states[key] = (parameter, state)
       }
     }

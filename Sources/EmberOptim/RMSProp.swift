@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// RMSProp (Hinton, 2012) with optional momentum and centering, like `torch.optim.RMSprop`.
@@ -44,29 +45,38 @@ public final class RMSProp: OptimizerBase {
     ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
   }
 
-  public override func updated(
-    _ parameter: Tensor, gradient: Tensor, state: inout ParameterState
-  ) -> Tensor {
-    let g = weightDecay != 0 ? gradient + parameter * weightDecay : gradient  // g + λ·p
-    // s ← α·s + (1 − α)·g²  (s starts at zero)
-    let gSquared = g.squared() * (1 - alpha)
-    let s = state["square_avg"].map { $0 * alpha + gSquared } ?? gSquared
-    state["square_avg"] = s
-    var denominator: Tensor
-    if centered {
-      // a ← α·a + (1 − α)·g,  d ← √(s − a²) + ε
-      let a = state["grad_avg"].map { $0 * alpha + g * (1 - alpha) } ?? g * (1 - alpha)
-      state["grad_avg"] = a
-      denominator = (s - a.squared()).sqrt() + epsilon
-    } else {
-      denominator = s.sqrt() + epsilon  // d ← √s + ε
+  public override func update(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout ParameterState
+  ) {
+    let (alpha, epsilon, momentum, centered) = (alpha, epsilon, momentum, centered)
+    let (weightDecay, learningRate) = (weightDecay, learningRate)
+    // Slots in `slotNames` order: square_avg, momentum_buffer (momentum), grad_avg (centered).
+    FusedUpdate.run(
+      &parameter, gradient: gradient, state: &state, slots: slotNames.map { ($0, 0) }
+    ) { _, p, g0, slots in
+      let g = weightDecay != 0 ? g0 + p * weightDecay : g0  // g + λ·p
+      let s = slots[0] * alpha + g.squared() * (1 - alpha)  // s ← α·s + (1 − α)·g²
+      var newSlots = [s]
+      var momentumSlot: FusedUpdate.Value?
+      if momentum > 0 { momentumSlot = slots[1] }
+      let denominator: FusedUpdate.Value
+      if centered {
+        // a ← α·a + (1 − α)·g,  d ← √(s − a²) + ε
+        let a = slots[slots.count - 1] * alpha + g * (1 - alpha)
+        denominator = (s - a.squared()).sqrt() + epsilon
+        if let b0 = momentumSlot {
+          let b = b0 * momentum + g / denominator  // b ← μ·b + g/d
+          return (p - b * learningRate, [s, b, a])  // p − lr·b
+        }
+        newSlots.append(a)
+      } else {
+        denominator = s.sqrt() + epsilon  // d ← √s + ε
+        if let b0 = momentumSlot {
+          let b = b0 * momentum + g / denominator  // b ← μ·b + g/d
+          return (p - b * learningRate, [s, b])  // p − lr·b
+        }
+      }
+      return (p - g / denominator * learningRate, newSlots)  // p − lr·g/d
     }
-    if momentum > 0 {
-      // b ← μ·b + g/d,  p ← p − lr·b  (b starts at zero)
-      let b = state["momentum_buffer"].map { $0 * momentum + g / denominator } ?? g / denominator
-      state["momentum_buffer"] = b
-      return parameter - b * learningRate
-    }
-    return parameter - g / denominator * learningRate  // p − lr·g/d
   }
 }

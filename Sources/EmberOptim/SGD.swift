@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight
@@ -40,21 +41,24 @@ public final class SGD: OptimizerBase {
 
   public override var slotNames: [String] { momentum != 0 ? ["momentum_buffer"] : [] }
 
-  public override func updated(
-    _ parameter: Tensor, gradient: Tensor, state: inout ParameterState
-  ) -> Tensor {
-    var g = weightDecay != 0 ? gradient + parameter * weightDecay : gradient  // g + λ·p
-    if momentum != 0 {
-      let buffer: Tensor
-      if let previous = state["momentum_buffer"] {
-        // b ← μ·b + (1 − τ)·g
-        buffer = previous * momentum + (dampening != 0 ? g * (1 - dampening) : g)
-      } else {
-        buffer = g  // b ← g on the first step
+  public override func update(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout ParameterState
+  ) {
+    let (momentum, dampening, nesterov) = (momentum, dampening, nesterov)
+    let (weightDecay, learningRate) = (weightDecay, learningRate)
+    let first = state["momentum_buffer"] == nil
+    FusedUpdate.run(
+      &parameter, gradient: gradient, state: &state, slots: slotNames.map { ($0, 0) }
+    ) { _, p, g0, slots in
+      var g = weightDecay != 0 ? g0 + p * weightDecay : g0  // g + λ·p
+      var newSlots: [FusedUpdate.Value] = []
+      if momentum != 0 {
+        // b ← g on the first step, then b ← μ·b + (1 − τ)·g
+        let buffer = first ? g : slots[0] * momentum + (dampening != 0 ? g * (1 - dampening) : g)
+        newSlots.append(buffer)
+        g = nesterov ? g + buffer * momentum : buffer
       }
-      state["momentum_buffer"] = buffer
-      g = nesterov ? g + buffer * momentum : buffer
+      return (p - g * learningRate, newSlots)  // p − lr·g
     }
-    return parameter - g * learningRate  // p − lr·g
   }
 }

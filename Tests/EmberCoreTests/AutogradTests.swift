@@ -171,8 +171,9 @@ import Testing
     let released = liveBytesAfterBackward(retain: false)
     let retained = liveBytesAfterBackward(retain: true)
     #expect(released.during == retained.during)
-    // The four tanh outputs and matmul inputs (256 KiB each) are gone while the loss still lives.
-    #expect(retained.after - released.after >= 4 * 256 * 256 * 4, "\(released) vs \(retained)")
+    // The saved tanh outputs (which the next matmul also saves), 256 KiB each, are gone while the
+    // loss still lives — all but the last, which `h` itself still holds.
+    #expect(retained.after - released.after >= 3 * 256 * 256 * 4, "\(released) vs \(retained)")
   }
 
   @Test func retainedGraphBackpropagatesTwice() {

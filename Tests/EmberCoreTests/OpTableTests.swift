@@ -85,6 +85,7 @@ let opCases: [OpCase] = [
   .unary("tanh", ref: { Foundation.tanh($0) }) { $0.tanh() },
   .unary("softplus", -6...6, ref: { Foundation.log1p(Foundation.exp($0)) }) { $0.softplus() },
   .unary("silu", ref: { $0 * sigmoidRef($0) }) { $0.silu() },
+  OpCase("dropout", [[3, 4]]) { $0[0].dropout(probability: 0.4, position: PhiloxPosition(key: 99)) },
   OpCase("softmax", [[3, 4]]) { $0[0].softmax() },
   OpCase("softmax axis 0", [[3, 4]]) { $0[0].softmax(axis: 0) },
   OpCase("logSoftmax", [[3, 4]]) { $0[0].logSoftmax() },

@@ -1,4 +1,5 @@
 import EmberBackend
+import Foundation
 import EmberCore
 import EmberTestSupport
 import Testing
@@ -154,5 +155,51 @@ import Testing
     checkGradients("kl logTargets", inputs: [x, t.log()]) {
       klDivergence(logProbabilities: $0[0].logSoftmax(axis: 1), targets: $0[1], logTargets: true)
     }
+  }
+
+  /// The fused Huber and BCE-with-logits passes against their composed formulas (the oracles),
+  /// values and gradients, float32 and float64.
+  @Test(arguments: [DType.float32, .float64])
+  func fusedLossesMatchComposedFormulas(dtype: DType) {
+    let shape = [40, 3]
+    func values(_ seed: UInt64, _ range: ClosedRange<Double>) -> Tensor {
+      Tensor(testValues(120, in: range, seed: seed), shape: shape).cast(to: dtype)
+    }
+    let x = values(1, -30...30).requiringGradient(), t = values(2, 0...1)
+    let w = values(3, 0.5...2), q = Tensor([1.5, 2, 3] as [Double]).cast(to: dtype)
+    let tolerance = dtype == .float32 ? 1e-6 : 1e-12
+    func check(_ name: String, _ fused: Tensor, _ composed: Tensor) {
+      expectClose(fused.doubles, composed.doubles, tolerance: tolerance, name)
+      let a = fused.sum().backward()[x]!, b = composed.sum().backward()[x]!
+      expectClose(a.doubles, b.doubles, tolerance: tolerance, name + " gradient")
+    }
+    // BCE with logits: max(x, 0) − x·t + log(1 + e^−|x|), times w; with pos_weight
+    // (1 − t)·x + (1 + (q − 1)·t)·(log(1 + e^−|x|) + max(−x, 0)).
+    // (a fresh graph for each oracle: backward frees the graph it ran through)
+    func softplus() -> Tensor { (-x.abs()).exp().log1p() }
+    check("bce", binaryCrossEntropy(logits: x, targets: t, weights: w, reduction: .none),
+          (x.maximum(0) - x * t + softplus()) * w)
+    check("bce posWeight", binaryCrossEntropy(logits: x, targets: t, positiveWeight: q, reduction: .none),
+          (1 - t) * x + (1 + (q - 1) * t) * (softplus() + (-x).maximum(0)))
+    // Huber: |d| < δ ? ½d² : δ·(|d| − ½δ).
+    let target = values(4, -3...3)
+    let d = x / 10 - target, magnitude = d.abs()
+    check("huber", huberLoss(x / 10, target, delta: 0.8, reduction: .none),
+          Tensor.where(magnitude.less(0.8), d.squared() * 0.5, (magnitude - 0.4) * 0.8))
+    _ = d
+  }
+
+  /// Second derivatives through the fused losses fall back to the recorded composed pullbacks.
+  @Test func lossSecondDerivatives() {
+    let x = Tensor([-1.5, 0.2, 0.7] as [Double]).requiringGradient()
+    let t = Tensor([0, 1, 1] as [Double])
+    let first = binaryCrossEntropy(logits: x, targets: t, reduction: .sum)
+      .backward(createGraph: true)[x]!
+    let second = first.sum().backward()[x]!.doubles
+    let s = x.doubles.map { 1 / (1 + Foundation.exp(-$0)) }
+    expectClose(second, s.map { $0 * (1 - $0) }, tolerance: 1e-12, "bce σ′")
+    let firstHuber = huberLoss(x, t, delta: 1, reduction: .sum).backward(createGraph: true)[x]!
+    let secondHuber = firstHuber.sum().backward()[x]!.doubles
+    expectClose(secondHuber, [0, 1, 1], tolerance: 1e-12, "huber")  // |d| = 1.5, 0.8, 0.3
   }
 }

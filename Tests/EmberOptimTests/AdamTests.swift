@@ -31,35 +31,4 @@ import Testing
     #expect(Set(adam.stateDict(for: module).keys)
       == ["step", "lr", "p.step", "p.exp_avg", "p.exp_avg_sq", "p.max_exp_avg_sq"])
   }
-
-  /// The fused CPU loop against the composed ops it replaces (the oracle).
-  @Test(arguments: [false, true])
-  func fusedKernelMatchesComposedOps(decoupled: Bool) {
-    var generator = RandomGenerator(seed: 5)
-    let start = Tensor.normal([37, 11], using: &generator)
-    let gradients = (0..<4).map { _ in Tensor.normal([37, 11], using: &generator) }
-    func run(fused: Bool) -> (Tensor, ParameterState?) {
-      let parameter = Parameter(start)
-      let optimizer = decoupled
-        ? AdamW(learningRate: 0.01, weightDecay: 0.1, amsgrad: true)
-        : Adam(learningRate: 0.01, weightDecay: 0.1, amsgrad: true)
-      optimizer.usesFusedKernel = fused
-      for g in gradients {
-        var grads = Gradients()
-        grads[parameter] = g
-        optimizer.update([parameter], along: grads)
-      }
-      return (parameter.value, optimizer.state(of: parameter))
-    }
-    let (fused, fusedState) = run(fused: true)
-    let (composed, composedState) = run(fused: false)
-    func close(_ a: Tensor?, _ b: Tensor?) -> Bool {
-      guard let a, let b else { return false }
-      return zip(a.floats, b.floats).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
-    }
-    #expect(close(fused, composed))
-    for slot in ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] {
-      #expect(close(fusedState?[slot], composedState?[slot]), "\(slot)")
-    }
-  }
 }

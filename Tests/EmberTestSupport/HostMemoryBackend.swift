@@ -96,17 +96,11 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   public func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand) {
     cpu.sort(host(x), axis: axis, descending: descending, values: host(values), indices: host(indices))
   }
-  public func adamStep(
-    _ step: AdamStep, parameter: Operand, gradient: Operand, firstMoment: Operand?,
-    secondMoment: Operand?, maxSecondMoment: Operand?
-  ) -> AdamStepResult {
-    let r = cpu.adamStep(step, parameter: host(parameter), gradient: host(gradient), firstMoment: firstMoment.map(host),
-                         secondMoment: secondMoment.map(host), maxSecondMoment: maxSecondMoment.map(host))
-    func back(_ b: Buffer) -> Buffer {
-      Buffer(device: device, pointer: b.pointer, byteCount: b.byteCount, release: { _, _ in _ = b })
-    }
-    return AdamStepResult(parameter: back(r.parameter), firstMoment: back(r.firstMoment),
-                          secondMoment: back(r.secondMoment), maxSecondMoment: r.maxSecondMoment.map(back))
+  public func fused(
+    _ program: FusedProgram, scalars: [Double], inputs: [Operand], outputs: [Operand],
+    random: PhiloxPosition?
+  ) {
+    cpu.fused(program, scalars: scalars, inputs: inputs.map(host), outputs: outputs.map(host), random: random)
   }
 
   public var memoryStatistics: MemoryStatistics { lock.run { stats } }

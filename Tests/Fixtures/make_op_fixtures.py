@@ -32,6 +32,9 @@ import numpy
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import philox_random  # noqa: E402  (the Philox convention, reimplemented independently)
+
 MASK = (1 << 64) - 1
 
 
@@ -94,6 +97,7 @@ def constant(shape, seed):
 
 
 GELU_TANH = "tanh"
+DROPOUT_MASK = torch.tensor(philox_random.bernoulli(99, 0, 12, 0.6), dtype=torch.float64)
 M = [3, 4]
 TABLE = {
     "add": ([M, M], lambda a, b: a + b),
@@ -165,6 +169,9 @@ TABLE = {
     "slice": ([[4, 5]], lambda x: x[1:3, 0::2] * 2),
     "slice negative": ([[4, 5]], lambda x: x[-1] + x[-3:].sum(0)),
     "contiguous": ([M], lambda x: x.T.contiguous()),
+    # Ember's dropout at PhiloxPosition(key: 99): element e is kept when its Bernoulli(0.6) draw is
+    # 1 (philox_random.bernoulli, the convention of RandomDistribution), then scaled by 1/0.6.
+    "dropout": ([M], lambda x: x * DROPOUT_MASK.reshape(3, 4) / 0.6),
 }
 
 

@@ -22,12 +22,17 @@ void ember_exp_f32(const float *x, float *y, long n);
 void ember_sigmoid_f32(const float *x, float *y, long n);
 /// Softmax (log-softmax when `logarithm` is nonzero) of each contiguous row of `cols` floats.
 void ember_softmax_rows_f32(const float *x, float *y, long rows, long cols, int logarithm);
-// Optimizer steps (Optimizer.c); outputs must not overlap inputs.
-/// One Adam step with both moments present, no AMSGrad and no weight decay:
-/// m₁ = β₁m₀ + (1 − β₁)g, v₁ = β₂v₀ + (1 − β₂)g², p₁ = p₀ − stepSize·m₁ / (√v₁ / correction2 + ε).
-void ember_adam_f32(const float *p0, const float *g0, const float *m0, const float *v0, float *p1,
-                    float *m1, float *v1, long n, float beta1, float oneMinusBeta1, float beta2,
-                    float oneMinusBeta2, float correction2, float epsilon, float stepSize);
+/// y[i] = tanh(x[i]) for float32, within a few ulp.
+void ember_tanh_f32(const float *x, float *y, long n);
+/// y[i] = erf(x[i]) for float32, within 3.4e-7 (16 wide where AVX-512 runs).
+void ember_erf_f32(const float *x, float *y, long n);
+/// `ember_exp_f32` for the fused kernel's blocks (`x` may equal `y`): the same results, 16 wide where
+/// AVX-512 runs.
+void ember_exp_f32_blocks(const float *x, float *y, long n);
+/// The fused kernel's float32 block loops (VectorMath.c): y[i] = op(a[i·sa], b[i·sb]), strides 0
+/// or 1, `y` may equal `a` or `b`; op 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum (NaN-propagating).
+void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,
+                            long n);
 // Philox 4×32-10 (Philox.c).
 /// One block: four 32-bit words of counter `counter` under key `key` (Random123's `philox4x32`).
 void ember_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);

@@ -34,10 +34,31 @@ extension Tensor {
   /// with an integer tensor; with a bool tensor, int64 or float32 (`mask + 1` counts, as in
   /// PyTorch).
   func scalarLike(_ value: Double) -> Tensor {
+    Tensor.full([], value, dtype: scalarType(value), on: device)
+  }
+
+  /// The dtype `scalarLike(value)` gets.
+  func scalarType(_ value: Double) -> DType {
     var type = dtype
     if !dtype.isFloatingPoint && value.rounded() != value { type = .float32 }
     if dtype == .bool && value.rounded() == value { type = .int64 }
-    return Tensor.full([], value, dtype: type, on: device)
+    return type
+  }
+
+  /// `op(self, value)`, or `op(value, self)` when `scalarFirst`, with `value` a launch-time scalar
+  /// of the fused kernel, so only the output is allocated; records nothing. Follows `scalarLike`'s
+  /// dtype rules; `nil` when the result is computed in an integer or bool dtype (exactly, by the
+  /// binary kernel, so callers fall back to `scalarLike`).
+  func scalarBinary(_ op: BinaryOp, _ value: Double, scalarFirst: Bool = false) -> Tensor? {
+    var type = DType.promoted(dtype, scalarType(value))
+    if op == .div && !type.isFloatingPoint { type = .float32 }
+    guard type.isFloatingPoint else { return nil }
+    let program = FusedProgram(
+      instructions: [.input(0), .scalar(0), scalarFirst ? .binary(op, 1, 0) : .binary(op, 0, 1)],
+      results: [2], dtype: type)
+    return Tensor.launchFused(
+      op.rawValue, program, scalars: [value], inputs: [self],
+      outputDTypes: [op.producesBool ? .bool : type])[0]
   }
 
   /// Sums a gradient of a broadcast shape back to `target` (undoing NumPy broadcasting).
@@ -94,14 +115,37 @@ extension Tensor {
     return record("neg", out, inputs: [x]) { g in [-g] }  // dX = −G
   }
 
-  public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs + lhs.scalarLike(rhs) }
-  public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) + rhs }
-  public static func - (lhs: Tensor, rhs: Double) -> Tensor { lhs - lhs.scalarLike(rhs) }
-  public static func - (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) - rhs }
-  public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * lhs.scalarLike(rhs) }
-  public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) * rhs }
-  public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs / lhs.scalarLike(rhs) }
-  public static func / (lhs: Double, rhs: Tensor) -> Tensor { rhs.scalarLike(lhs) / rhs }
+  // Scalars are operands of the fused kernel, not tensors: `x * 0.5` allocates only its output.
+  public static func + (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.add, rhs) else { return lhs + lhs.scalarLike(rhs) }
+    return record("add", out, inputs: [lhs]) { g in [g] }  // dA = G
+  }
+  public static func + (lhs: Double, rhs: Tensor) -> Tensor { rhs + lhs }
+  public static func - (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.sub, rhs) else { return lhs - lhs.scalarLike(rhs) }
+    return record("sub", out, inputs: [lhs]) { g in [g] }  // dA = G
+  }
+  public static func - (lhs: Double, rhs: Tensor) -> Tensor {
+    guard let out = rhs.scalarBinary(.sub, lhs, scalarFirst: true) else {
+      return rhs.scalarLike(lhs) - rhs
+    }
+    return record("sub", out, inputs: [rhs]) { g in [-g] }  // dB = −G
+  }
+  public static func * (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.mul, rhs) else { return lhs * lhs.scalarLike(rhs) }
+    return record("mul", out, inputs: [lhs]) { g in [g * rhs] }  // dA = G·b
+  }
+  public static func * (lhs: Double, rhs: Tensor) -> Tensor { rhs * lhs }
+  public static func / (lhs: Tensor, rhs: Double) -> Tensor {
+    guard let out = lhs.scalarBinary(.div, rhs) else { return lhs / lhs.scalarLike(rhs) }
+    return record("div", out, inputs: [lhs]) { g in [g / rhs] }  // dA = G / b
+  }
+  public static func / (lhs: Double, rhs: Tensor) -> Tensor {
+    guard let out = rhs.scalarBinary(.div, lhs, scalarFirst: true) else {
+      return rhs.scalarLike(lhs) / rhs
+    }
+    return record("div", out, inputs: [rhs]) { g in [-g * lhs / (rhs * rhs)] }  // dB = −G·a / b²
+  }
 
   public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }
   public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs - rhs }
@@ -122,7 +166,11 @@ extension Tensor {
   }
 
   /// `self` raised to a scalar power.
-  public func pow(_ exponent: Double) -> Tensor { pow(scalarLike(exponent)) }
+  public func pow(_ exponent: Double) -> Tensor {
+    guard let out = scalarBinary(.pow, exponent) else { return pow(scalarLike(exponent)) }
+    // dA = G·b·a^(b−1)
+    return Tensor.record("pow", out, inputs: [self]) { [self] g in [g * self.pow(exponent - 1) * exponent] }
+  }
 
   /// Elementwise maximum with broadcasting (on ties the gradient is split evenly, like PyTorch).
   public func maximum(_ other: Tensor) -> Tensor {
@@ -148,9 +196,19 @@ extension Tensor {
   }
 
   /// Elementwise maximum with a scalar.
-  public func maximum(_ value: Double) -> Tensor { maximum(scalarLike(value)) }
+  public func maximum(_ value: Double) -> Tensor {
+    guard let out = scalarBinary(.maximum, value) else { return maximum(scalarLike(value)) }
+    return Tensor.record("maximum", out, inputs: [self]) { [self] g in
+      [Tensor.pickGradients(g, first: self.greater(value), tie: self.equal(value))[0]]
+    }
+  }
   /// Elementwise minimum with a scalar.
-  public func minimum(_ value: Double) -> Tensor { minimum(scalarLike(value)) }
+  public func minimum(_ value: Double) -> Tensor {
+    guard let out = scalarBinary(.minimum, value) else { return minimum(scalarLike(value)) }
+    return Tensor.record("minimum", out, inputs: [self]) { [self] g in
+      [Tensor.pickGradients(g, first: self.less(value), tie: self.equal(value))[0]]
+    }
+  }
 
   /// Floor division (Python's `//`); not differentiable.
   public func floorDivided(by other: Tensor) -> Tensor {
@@ -167,9 +225,30 @@ extension Tensor {
   /// PyTorch's `clamp` with scalar bounds).
   public func clamped(min lower: Double? = nil, max upper: Double? = nil) -> Tensor {
     var out = detached()
-    if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
-    if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
+    let bounds = [lower, upper].compactMap { $0 }
+    let type = bounds.reduce(dtype) { DType.promoted($0, scalarType($1)) }
+    if type.isFloatingPoint && !bounds.isEmpty {
+      // One fused pass with the bounds as scalars.
+      out = Tensor.fused("clamp", [self], dtype: type) { _, x in
+        var y = x[0]
+        if let lower { y = y.maximum(lower) }
+        if let upper { y = y.minimum(upper) }
+        return [y]
+      }[0]
+    } else {
+      if let lower { out = Tensor.launchBinary(.maximum, out, scalarLike(lower), name: "clamp") }
+      if let upper { out = Tensor.launchBinary(.minimum, out, scalarLike(upper), name: "clamp") }
+    }
     return Tensor.record("clamp", out, inputs: [self]) { [self] g in
+      if !GradientMode.isEnabled && self.dtype.isFloatingPoint {
+        // One fused pass: G where lower < x < upper, else 0.
+        return Tensor.fused("clamp backward", [g, self]) { b, v in
+          var inside = b.scalar(1)
+          if let lower { inside = inside * v[1].binary(.greater, lower) }
+          if let upper { inside = inside * v[1].binary(.less, upper) }
+          return [b.select(inside, v[0], 0)]
+        }
+      }
       var inside = Tensor.full(like: self, 1).cast(to: .bool)
       if let lower { inside = inside.logicalAnd(self.greater(self.scalarLike(lower))) }
       if let upper { inside = inside.logicalAnd(self.less(self.scalarLike(upper))) }
@@ -202,12 +281,32 @@ extension Tensor {
 
   /// `condition ? a : b` with a scalar `b`.
   public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Double) -> Tensor {
-    Tensor.where(condition, a, a.scalarLike(b))
+    guard let out = selectScalar(condition, a, b, scalarFirst: false) else {
+      return Tensor.where(condition, a, a.scalarLike(b))
+    }
+    return record("where", out, inputs: [a]) { g in [Tensor.where(condition, g, 0)] }  // dA = G·[c]
   }
 
   /// `condition ? a : b` with a scalar `a`.
   public static func `where`(_ condition: Tensor, _ a: Double, _ b: Tensor) -> Tensor {
-    Tensor.where(condition, b.scalarLike(a), b)
+    guard let out = selectScalar(condition, b, a, scalarFirst: true) else {
+      return Tensor.where(condition, b.scalarLike(a), b)
+    }
+    return record("where", out, inputs: [b]) { g in [Tensor.where(condition, 0, g)] }  // dB = G·[¬c]
+  }
+
+  /// `condition ? x : value` (or `condition ? value : x` when `scalarFirst`) as one fused pass
+  /// with `value` a scalar; `nil` for integer and bool results.
+  private static func selectScalar(
+    _ condition: Tensor, _ x: Tensor, _ value: Double, scalarFirst: Bool
+  ) -> Tensor? {
+    let type = DType.promoted(x.dtype, x.scalarType(value))
+    guard type.isFloatingPoint else { return nil }
+    x.checkDevice(condition, op: "where")
+    return fused("where", [condition, x], dtype: type) { b, v in
+      let s = b.scalar(value)
+      return [scalarFirst ? b.select(v[0], s, v[1]) : b.select(v[0], v[1], s)]
+    }[0]
   }
 }
 
@@ -228,12 +327,20 @@ extension Tensor {
   public func greaterEqual(_ other: Tensor) -> Tensor {
     Tensor.launchBinary(.greaterEqual, self, other, name: "greaterEqual")
   }
-  public func equal(_ value: Double) -> Tensor { equal(scalarLike(value)) }
-  public func notEqual(_ value: Double) -> Tensor { notEqual(scalarLike(value)) }
-  public func less(_ value: Double) -> Tensor { less(scalarLike(value)) }
-  public func lessEqual(_ value: Double) -> Tensor { lessEqual(scalarLike(value)) }
-  public func greater(_ value: Double) -> Tensor { greater(scalarLike(value)) }
-  public func greaterEqual(_ value: Double) -> Tensor { greaterEqual(scalarLike(value)) }
+  public func equal(_ value: Double) -> Tensor { scalarBinary(.equal, value) ?? equal(scalarLike(value)) }
+  public func notEqual(_ value: Double) -> Tensor {
+    scalarBinary(.notEqual, value) ?? notEqual(scalarLike(value))
+  }
+  public func less(_ value: Double) -> Tensor { scalarBinary(.less, value) ?? less(scalarLike(value)) }
+  public func lessEqual(_ value: Double) -> Tensor {
+    scalarBinary(.lessEqual, value) ?? lessEqual(scalarLike(value))
+  }
+  public func greater(_ value: Double) -> Tensor {
+    scalarBinary(.greater, value) ?? greater(scalarLike(value))
+  }
+  public func greaterEqual(_ value: Double) -> Tensor {
+    scalarBinary(.greaterEqual, value) ?? greaterEqual(scalarLike(value))
+  }
 
   /// Logical and (nonzero is true).
   public func logicalAnd(_ other: Tensor) -> Tensor {
@@ -260,12 +367,20 @@ extension Tensor {
 
 extension Tensor {
   /// Applies a float unary kernel whose derivative is a function of its output `y`, and records
-  /// `G·derivative(y)` as the pullback. Only `y` is saved (not the input); under `createGraph` it
-  /// carries this op's node, so second derivatives see how `y` depends on `x`.
-  func unaryOp(_ op: UnaryOp, _ name: String, outputDerivative: @escaping (Tensor) -> Tensor) -> Tensor {
+  /// `G·derivative(y)` as the pullback. Only `y` is saved (not the input); the pullback runs as one
+  /// fused pass `fused(builder, G, y)` when one is given, and under `createGraph` as the composed
+  /// `outputDerivative(y)` with `y` carrying this op's node, so second derivatives see how `y`
+  /// depends on `x`.
+  func unaryOp(
+    _ op: UnaryOp, _ name: String, outputDerivative: @escaping (Tensor) -> Tensor,
+    fused: ((FusedProgramBuilder, FusedProgramBuilder.Value, FusedProgramBuilder.Value) -> FusedProgramBuilder.Value)? = nil
+  ) -> Tensor {
     let input = dtype.isFloatingPoint ? self : cast(to: .float32)
     let out = input.launchUnary(op, name: name)
-    return Tensor.recordWithOutput(name, out, inputs: [input]) { g, y in [g * outputDerivative(y)] }
+    return Tensor.recordWithOutput(name, out, inputs: [input]) { g, y in
+      guard let fused, !GradientMode.isEnabled else { return [g * outputDerivative(y)] }
+      return Tensor.fused(name + " backward", [g, y]) { b, v in [fused(b, v[0], v[1])] }
+    }
   }
 
   /// Applies a float unary kernel whose derivative is a function of its input `x`, and records

@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// Zeroes each element with `probability` and scales the rest by `1 / (1 − probability)` while
@@ -5,8 +6,8 @@ import EmberCore
 ///
 /// Shapes: input `[…]` → output of the same shape.
 ///
-/// The mask is drawn from the default generator (`Random`), so `Random.seed(_:)` makes it
-/// reproducible. Training is `LearningPhase.isTraining` (inside `withLearningPhase(.training)`).
+/// The mask's Philox key is drawn from the default generator (`Random`), so `Random.seed(_:)` makes
+/// it reproducible, on any thread count (`Tensor.dropout(probability:position:)`). Training is `LearningPhase.isTraining` (inside `withLearningPhase(.training)`).
 public final class Dropout: Layer {
   /// The probability of zeroing an element, in `0...1`.
   public let probability: Double
@@ -19,11 +20,11 @@ public final class Dropout: Layer {
 
   public func callAsFunction(_ input: Tensor) -> Tensor {
     guard LearningPhase.isTraining, probability > 0 else { return input }
-    if probability == 1 { return input * 0 }
-    let keep = 1 - probability
-    let mask = Tensor.bernoulli(
-      input.shape, probability: keep, dtype: input.dtype, on: input.device)
-    return input * (mask / keep)  // dX = G·mask / (1 − p)
+    // One fused pass draws and applies the mask; the backward draws it again (no saved mask).
+    // The words come from the generator's stream, so the mask equals `Tensor.bernoulli(shape,
+    // probability: 1 − p)` drawn at the same generator state, and checkpoints resume it.
+    let position = Random.withGenerator { $0.reserve(words: input.count) }
+    return input.dropout(probability: probability, position: position)
   }
 
   public func visitParameters(_ visitor: inout ParameterVisitor) {}

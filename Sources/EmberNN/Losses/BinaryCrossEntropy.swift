@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// Binary cross-entropy of `probabilities` in `[0, 1]` (PyTorch's `binary_cross_entropy`):
@@ -40,33 +41,61 @@ public func binaryCrossEntropy(
 ///     logits (usually one per class, on the last axis).
 ///
 /// Shapes: `logits` and `targets` of the same shape → a scalar (or that shape with `.none`).
+///
+/// The elementwise loss and its gradient each run as one fused pass.
 public func binaryCrossEntropy(
   logits: Tensor, targets: Tensor, weights: Tensor? = nil, positiveWeight: Tensor? = nil,
   reduction: Reduction = .mean
 ) -> Tensor {
   checkSameShape(logits, targets, "binaryCrossEntropy")
-  let t = targets.detached().cast(to: logits.dtype)
-  let w = weights?.detached().cast(to: logits.dtype)
-  // With pos_weight q: (1 − t)·x + (1 + (q − 1)·t)·softplus(−x); scale = 1 + (q − 1)·t.
-  let scale = positiveWeight.map { 1 + ($0.detached().cast(to: logits.dtype) - 1) * t }
+  let t = targets.detached()
+  let w = weights?.detached()
+  let q = positiveWeight?.detached()
+  // Inputs of the fused passes: x, t, then w and q when given.
+  let extras = [w, q].compactMap { $0 }
+  let dtype: DType = logits.dtype == .float64 ? .float64 : .float32
+  /// The formulas over fused values: `v` = [x, t, w?, q?].
+  func parts(_ v: [FusedProgramBuilder.Value]) -> (w: FusedProgramBuilder.Value?, scale: FusedProgramBuilder.Value?) {
+    let weight = w == nil ? nil : v[2]
+    // With pos_weight q: scale = 1 + (q − 1)·t.
+    let scale = q == nil ? nil : (v[v.count - 1] - 1) * v[1] + 1
+    return (weight, scale)
+  }
   let loss = Tensor.customOp(
     "binaryCrossEntropyWithLogits", inputs: [logits],
     forward: { inputs in
-      let x = inputs[0]
-      let softplusOfMinusX = x.abs().negated().exp().log1p() + x.negated().maximum(0)
-      let loss: Tensor
-      if let scale {
-        loss = (1 - t) * x + scale * softplusOfMinusX
-      } else {
-        loss = x.maximum(0) - x * t + x.abs().negated().exp().log1p()
-      }
-      return w.map { loss * $0 } ?? loss
+      Tensor.fused("binaryCrossEntropyWithLogits", [inputs[0], t] + extras, dtype: dtype) { _, v in
+        let (x, target) = (v[0], v[1])
+        let (weight, scale) = parts(v)
+        let softplusOfMinusX = (-x.abs()).exp().log1p()  // log(1 + e^−|x|)
+        let loss: FusedProgramBuilder.Value
+        if let scale {
+          // (1 − t)·x + scale·softplus(−x), softplus(−x) = log(1 + e^−|x|) + max(−x, 0)
+          loss = (1 - target) * x + scale * (softplusOfMinusX + (-x).maximum(0))
+        } else {
+          loss = x.maximum(0) - x * target + softplusOfMinusX
+        }
+        return [weight.map { loss * $0 } ?? loss]
+      }[0]
     },
     backward: { inputs, _, g in
-      let s = inputs[0].sigmoid()
       // dX = G·w·(σ(x) − t), or G·w·((1 − t) − scale·(1 − σ(x))) with pos_weight
-      let d = scale.map { (1 - t) - $0 * (1 - s) } ?? s - t
-      return [g * (w.map { d * $0 } ?? d)]
+      guard !GradientMode.isEnabled else {
+        let s = inputs[0].sigmoid()
+        let tt = t.cast(to: inputs[0].dtype)
+        let scale = q.map { 1 + ($0.cast(to: inputs[0].dtype) - 1) * tt }
+        let d = scale.map { (1 - tt) - $0 * (1 - s) } ?? s - tt
+        return [g * (w.map { d * $0 } ?? d)]
+      }
+      return Tensor.fused(
+        "binaryCrossEntropyWithLogits backward", [inputs[0], t] + extras + [g], dtype: dtype
+      ) { _, v in
+        let (x, target, gradient) = (v[0], v[1], v[v.count - 1])
+        let (weight, scale) = parts(Array(v.dropLast()))
+        let s = x.sigmoid()
+        let d = scale.map { (1 - target) - $0 * (1 - s) } ?? s - target
+        return [gradient * (weight.map { d * $0 } ?? d)]
+      }
     })
   return loss.reduced(reduction)
 }

@@ -1,3 +1,4 @@
+import EmberBackend
 import EmberCore
 
 /// The Huber loss (PyTorch's `huber_loss`): with `d = prediction − target`,
@@ -9,10 +10,28 @@ public func huberLoss(
 ) -> Tensor {
   checkSameShape(prediction, target, "huberLoss")
   precondition(delta > 0, "huberLoss: delta \(delta) must be positive")
-  let difference = prediction - target
-  let magnitude = difference.abs()
-  let loss = Tensor.where(
-    magnitude.less(delta), difference.squared() * 0.5, (magnitude - 0.5 * delta) * delta)
+  let loss = Tensor.customOp(
+    "huberLoss", inputs: [prediction, target],
+    forward: { inputs in
+      // One fused pass: |d| < δ ? ½d² : δ·(|d| − ½δ).
+      Tensor.fused("huberLoss", inputs) { b, v in
+        let d = v[0] - v[1]
+        let magnitude = d.abs()
+        return [b.select(magnitude.less(delta), d.squared() * 0.5, (magnitude - 0.5 * delta) * delta)]
+      }[0]
+    },
+    backward: { inputs, _, g in
+      // dP = G·clamp(d, −δ, δ), dT = −dP
+      guard !GradientMode.isEnabled else {
+        let dP = g * (inputs[0] - inputs[1]).clamped(min: -delta, max: delta)
+        return [dP, -dP]
+      }
+      let grads = Tensor.fused("huberLoss backward", [inputs[0], inputs[1], g]) { _, v in
+        let dP = v[2] * (v[0] - v[1]).maximum(-delta).minimum(delta)
+        return [dP, -dP]
+      }
+      return [grads[0], grads[1]]
+    })
   return loss.reduced(reduction)
 }
 

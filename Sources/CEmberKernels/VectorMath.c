@@ -382,3 +382,29 @@ void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, lon
   default: break;
   }
 }
+
+// The fused kernel's linear combination y = a·s + b·t (operand strides 0 or 1), which replaces
+// `add`/`sub` of two scaled operands. Each product and the sum are rounded on their own, exactly
+// as the separate instructions would round them (no contraction into FMA, on any instruction set).
+#if defined(__x86_64__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void ember_fused_linear_f32(const float *a, long sa, float s, const float *b, long sb, float t,
+                            float *y, long n) {
+#pragma clang fp contract(off)
+  if (sa == 1 && sb == 1) {
+    EMBER_ELEMENTWISE
+    for (long i = 0; i < n; i++) y[i] = a[i] * s + b[i] * t;
+  } else if (sa == 1) {
+    float v = b[0] * t;
+    EMBER_ELEMENTWISE
+    for (long i = 0; i < n; i++) y[i] = a[i] * s + v;
+  } else if (sb == 1) {
+    float u = a[0] * s;
+    EMBER_ELEMENTWISE
+    for (long i = 0; i < n; i++) y[i] = u + b[i] * t;
+  } else {
+    float u = a[0] * s + b[0] * t;
+    for (long i = 0; i < n; i++) y[i] = u;
+  }
+}

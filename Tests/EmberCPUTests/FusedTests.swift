@@ -109,6 +109,40 @@ struct FusedTests {
   }
 
   /// An output may be the very elements of an input: an in-place update over many blocks.
+  /// `add`/`sub` of scaled operands run as one linear-combination loop, rounded exactly as the
+  /// separate instructions: each case equals the composed binary kernels bit for bit.
+  @Test(arguments: [DType.float32, .float64])
+  func linearCombinationsMatchTheSeparateOps(dtype: DType) {
+    let n = 3001
+    let a = Self.operand(S.randomFloats(n, in: -3...3, seed: 1), [n], dtype)
+    let b = Self.operand(S.randomFloats(n, in: -3...3, seed: 2), [n], dtype)
+    let (s, t) = (0.9, 0.1000000001)
+    func composed(_ op: BinaryOp, _ x: Operand, _ y: Operand) -> Operand {
+      let out = S.empty([n], dtype)
+      S.cpu.binary(op, x, y, to: out)
+      return out
+    }
+    func scaled(_ x: Operand, _ c: Double) -> Operand {
+      var constant = Self.operand([c], [1], dtype)
+      constant.layout = Layout(shape: [n], strides: [0])
+      return composed(.mul, x, constant)
+    }
+    // 0: a, 1: b, 2: s, 3: t, 4: a·s, 5: b·t, 6: a·s + b·t, 7: a − b·t, 8: a·s − b, 9: a·s + t
+    let program = FusedProgram(
+      instructions: [.input(0), .input(1), .scalar(0), .scalar(1), .binary(.mul, 0, 2),
+                     .binary(.mul, 3, 1), .binary(.add, 4, 5), .binary(.mul, 1, 3), .binary(.sub, 0, 7),
+                     .binary(.mul, 0, 2), .binary(.sub, 9, 1), .binary(.mul, 0, 2), .binary(.add, 11, 3)],
+      results: [6, 8, 10, 12], dtype: dtype)
+    let got = Self.run(program, scalars: [s, t], [a, b], outputs: [dtype, dtype, dtype, dtype]).map(Self.doubles)
+    var tOperand = Self.operand([t], [1], dtype)
+    tOperand.layout = Layout(shape: [n], strides: [0])
+    let expected = [
+      composed(.add, scaled(a, s), scaled(b, t)), composed(.sub, a, scaled(b, t)),
+      composed(.sub, scaled(a, s), b), composed(.add, scaled(a, s), tOperand),
+    ].map(Self.doubles)
+    for k in 0..<4 { #expect(got[k] == expected[k], "case \(k)") }
+  }
+
   @Test func inPlaceUpdate() {
     let n = 5000
     let values = S.randomFloats(n, in: -1...1)

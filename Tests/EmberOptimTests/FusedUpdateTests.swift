@@ -1,6 +1,7 @@
 import EmberBackend
 import EmberCore
 import EmberNN
+import EmberTestSupport
 import Testing
 
 @testable import EmberOptim
@@ -168,5 +169,31 @@ let fusedCases: [FusedCase] = [
     #expect(fused.leastPeakRise < count * 4, "peak rose by \(fused.leastPeakRise) bytes")
     #expect(composed.allocations == 13)
     #expect(composed.largestPeakRise >= 3 * count * 4, "composed peak rose by \(composed.largestPeakRise)")
+  }
+}
+
+@Suite struct InPlaceTrainingStepTests {
+  /// The usual pattern — `optimizer.update(model, along: loss.backward())` with the loss still
+  /// alive — updates weights and moments in place: backward has released the saved tensors that
+  /// shared the weights' buffers.
+  @Test func aTrainingStepUpdatesWeightsInPlace() {
+    let model = Sequential { Linear(6, 5); ReLU(); Linear(5, 3) }
+    let adam = Adam(learningRate: 0.01)
+    let x = Tensor(testValues(24, in: -1...1, seed: 8), shape: [4, 6])
+    let y = Tensor([0, 2, 1, 2] as [Int64])
+    func step() {
+      withLearningPhase(.training) {
+        let loss = crossEntropy(logits: model(x), labels: y)
+        adam.update(model, along: loss.backward())
+        _ = loss
+      }
+    }
+    step()
+    let weights = model.parameters.map { $0.value.buffer.pointer }
+    let moments = model.parameters.map { adam.state(of: $0)!["exp_avg"]!.buffer.pointer }
+    step()
+    step()
+    #expect(model.parameters.map { $0.value.buffer.pointer } == weights)
+    #expect(model.parameters.map { adam.state(of: $0)!["exp_avg"]!.buffer.pointer } == moments)
   }
 }

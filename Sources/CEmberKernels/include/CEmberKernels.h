@@ -33,6 +33,10 @@ void ember_exp_f32_blocks(const float *x, float *y, long n);
 /// or 1, `y` may equal `a` or `b`; op 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum (NaN-propagating).
 void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,
                             long n);
+/// The fused kernel's linear combination: y[i] = a[i·sa]·s + b[i·sb]·t (strides 0 or 1), each
+/// product and the sum rounded separately (never an FMA). `y` may be the memory of `a` or `b`.
+void ember_fused_linear_f32(const float *a, long sa, float s, const float *b, long sb, float t,
+                            float *y, long n);
 // Philox 4×32-10 (Philox.c).
 /// One block: four 32-bit words of counter `counter` under key `key` (Random123's `philox4x32`).
 void ember_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);

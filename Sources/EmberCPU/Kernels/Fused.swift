@@ -119,6 +119,8 @@ private struct OperandWalk {
 private struct FusedStep {
   enum Kind {
     case load(Int), uniform, bernoulli(UInt64), unary(UnaryOp), binary(BinaryOp), select
+    /// `a·s + b·t`: an `add` or `sub` of scaled operands, planned as one loop.
+    case linear(Double, Double)
   }
   var kind: Kind
   var destination: Int
@@ -207,6 +209,47 @@ private struct FusedExecutor<T: KernelFloat> {
       if isConstant[i] { strides[i] = 0 }
     }
 
+    // Linear combinations: `add`/`sub` of `mul(x, constant)` terms (either may be unscaled) run as
+    // one `a·s + b·t` loop when each product is read nowhere else — an optimizer's moment update
+    // `β·m + (1 − β)·g` is one pass instead of three. Rounding is that of the separate ops.
+    var readers = [Int](repeating: 0, count: registerCount)
+    for r in program.results { readers[r] += 1 }
+    for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] {
+      for operand in Self.operands(instruction) { readers[operand] += 1 }
+    }
+    var absorbed = [Bool](repeating: false, count: registerCount)
+    var linear: [Int: (a: Int, s: Double, b: Int, t: Double)] = [:]
+    let folded = constants
+    for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] {
+      guard case .binary(let op, let x, let y) = instruction, op == .add || op == .sub, x != y else {
+        continue
+      }
+      func term(_ r: Int) -> (register: Int, scale: Double, absorbs: Bool) {
+        if !isConstant[r], readers[r] == 1, case .binary(.mul, let p, let q) = instructions[r],
+          isConstant[p] != isConstant[q]
+        {
+          return isConstant[q] ? (p, Double(folded[q]), true) : (q, Double(folded[p]), true)
+        }
+        return (r, 1, false)
+      }
+      let first = term(x), second = term(y)
+      guard first.absorbs || second.absorbs else { continue }
+      absorbed[x] = first.absorbs
+      absorbed[y] = second.absorbs
+      linear[i] = (first.register, first.scale, second.register, op == .sub ? -second.scale : second.scale)
+    }
+    func effectiveOperands(_ i: Int) -> [Int] {
+      if let l = linear[i] { return [l.a, l.b] }
+      return Self.operands(instructions[i])
+    }
+    if !linear.isEmpty {
+      lastUse = [Int](repeating: -1, count: registerCount)
+      for r in program.results { lastUse[r] = Int.max }
+      for i in 0..<registerCount where live[i] && !isConstant[i] && !absorbed[i] {
+        for operand in effectiveOperands(i) { lastUse[operand] = Swift.max(lastUse[operand], i) }
+      }
+    }
+
     // Where each register lives.
     let inputBuffers = inputs.map { ObjectIdentifier($0.buffer) }
     var directOutput = [Int: Int]()  // register -> output
@@ -220,9 +263,9 @@ private struct FusedExecutor<T: KernelFloat> {
       }
     }
     var freeSlots: [Int] = []
-    for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] {
+    for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] && !absorbed[i] {
       // Operands read for the last time here free their slots before the result takes one.
-      for operand in Set(Self.operands(instruction)) where lastUse[operand] == i && slots[operand] >= 0 {
+      for operand in Set(effectiveOperands(i)) where lastUse[operand] == i && slots[operand] >= 0 {
         freeSlots.append(slots[operand])
       }
       if case .input(let k) = instruction {
@@ -244,7 +287,11 @@ private struct FusedExecutor<T: KernelFloat> {
         slots[i] = slotCount
         slotCount += 1
       }
-      steps.append(Self.step(instruction, destination: i, scalars: scalars))
+      if let l = linear[i] {
+        steps.append(FusedStep(kind: .linear(l.s, l.t), destination: i, a: l.a, b: l.b))
+      } else {
+        steps.append(Self.step(instruction, destination: i, scalars: scalars))
+      }
     }
     for (k, r) in program.results.enumerated() where directOutput[r] != k {
       stores.append((k, r))
@@ -396,6 +443,8 @@ private struct FusedExecutor<T: KernelFloat> {
       unary(op, registers[step.a], strides[step.a], y, n)
     case .binary(let op):
       binary(op, registers[step.a], strides[step.a], registers[step.b], strides[step.b], y, n)
+    case .linear(let s, let t):
+      linear(registers[step.a], strides[step.a], T(s), registers[step.b], strides[step.b], T(t), y, n)
     case .select:
       let c = registers[step.c], a = registers[step.a], b = registers[step.b]
       let sc = strides[step.c], sa = strides[step.a], sb = strides[step.b]
@@ -498,6 +547,25 @@ private struct FusedExecutor<T: KernelFloat> {
     case .ceil: blockMap(Ceil<T>.self, x, sx, y, n)
     case .round: blockMap(Round<T>.self, x, sx, y, n)
     case .logicalNot: blockMap(FusedLogicalNot<T>.self, x, sx, y, n)
+    }
+  }
+
+  /// `y = a·s + b·t`, each product and the sum rounded on their own.
+  @inline(__always)
+  private static func linear(
+    _ a: UnsafeMutablePointer<T>, _ sa: Int, _ s: T, _ b: UnsafeMutablePointer<T>, _ sb: Int,
+    _ t: T, _ y: UnsafeMutablePointer<T>, _ n: Int
+  ) {
+    if T.self == Float.self {
+      func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+      }
+      return ember_fused_linear_f32(f(a), sa, Float(s), f(b), sb, Float(t), f(y), n)
+    }
+    for i in 0..<n {
+      let u = a[i &* sa] * s
+      let v = b[i &* sb] * t
+      y[i] = u + v
     }
   }
 

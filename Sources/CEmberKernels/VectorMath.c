@@ -408,3 +408,21 @@ void ember_fused_linear_f32(const float *a, long sa, float s, const float *b, lo
     for (long i = 0; i < n; i++) y[i] = u;
   }
 }
+
+// The fused kernel's cheap float32 unary ops, vectorized for each instruction set (the Swift
+// loops are SSE2 and do not vectorize `sqrt`). Codes: 0 neg, 1 abs, 2 square, 3 sqrt,
+// 4 reciprocal, 5 relu (NaN passes through, as `UnaryOp.relu`). `y` may be the memory of `x`.
+#if defined(__x86_64__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void ember_fused_unary_f32(int op, const float *x, float *y, long n) {
+  switch (op) {
+  case 0: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = -x[i]; break;
+  case 1: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = __builtin_fabsf(x[i]); break;
+  case 2: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = x[i] * x[i]; break;
+  case 3: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = __builtin_elementwise_sqrt(x[i]); break;
+  case 4: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = 1.0f / x[i]; break;
+  case 5: EMBER_ELEMENTWISE for (long i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i]; break;
+  default: break;
+  }
+}

@@ -143,6 +143,23 @@ struct FusedTests {
     for k in 0..<4 { #expect(got[k] == expected[k], "case \(k)") }
   }
 
+  /// An output written over its own input while a later instruction still reads the old values
+  /// must not be written in place before that read (the planner stores it after the block).
+  @Test func inPlaceOutputReadAfterItsInstructionKeepsTheOldValues() {
+    let n = 2500
+    let values = S.randomFloats(n, in: -1...1, seed: 3)
+    let p = Self.operand(values, [n], .float32)
+    // out0 = p·2 (into p itself), out1 = p + 1 (reads p after out0's instruction)
+    let program = FusedProgram(
+      instructions: [.input(0), .scalar(0), .binary(.mul, 0, 1), .scalar(1), .binary(.add, 0, 3)],
+      results: [2, 4], dtype: .float32)
+    let other = S.empty([n], .float32)
+    S.cpu.fused(program, scalars: [2, 1], inputs: [p], outputs: [p, other], random: nil)
+    let old = values.map { Double(Float($0)) }
+    #expect(Self.doubles(p) == old.map { Double(Float($0) * 2) })
+    #expect(Self.doubles(other) == old.map { Double(Float($0) + 1) })
+  }
+
   @Test func inPlaceUpdate() {
     let n = 5000
     let values = S.randomFloats(n, in: -1...1)

@@ -33,6 +33,9 @@ void ember_exp_f32_blocks(const float *x, float *y, long n);
 /// or 1, `y` may equal `a` or `b`; op 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum (NaN-propagating).
 void ember_fused_binary_f32(int op, const float *a, long sa, const float *b, long sb, float *y,
                             long n);
+/// The fused kernel's float32 neg (0), abs (1), square (2), sqrt (3), reciprocal (4), relu (5)
+/// over a contiguous block; `y` may be the memory of `x`.
+void ember_fused_unary_f32(int op, const float *x, float *y, long n);
 /// The fused kernel's linear combination: y[i] = a[i·sa]·s + b[i·sb]·t (strides 0 or 1), each
 /// product and the sum rounded separately (never an FMA). `y` may be the memory of `a` or `b`.
 void ember_fused_linear_f32(const float *a, long sa, float s, const float *b, long sb, float t,

@@ -10,8 +10,9 @@ import Foundation
 /// in L1), so a whole expression makes one pass over memory. At launch the program is planned once:
 /// instructions that depend only on scalars are folded to constants (operand stride 0 in the
 /// loops), dead instructions are dropped, contiguous inputs of the program's dtype are read where
-/// they lie and contiguous outputs written where they lie (unless an output shares a buffer with an
-/// input: an in-place update then stores after the block's last read), every other input is
+/// they lie and contiguous outputs written where they lie (an in-place update too, when the
+/// instruction that computes it is the last to read its memory; otherwise it stores after the
+/// block's last read), every other input is
 /// gathered and converted into scratch, and scratch registers are reused once their last reader
 /// has run. Float32 arithmetic and exp/sigmoid/tanh/erf run C loops compiled for AVX2/AVX-512
 /// (VectorMath.c); everything else runs the element functions of ElementFunctions.swift. Blocks
@@ -256,11 +257,22 @@ private struct FusedExecutor<T: KernelFloat> {
     for (k, r) in program.results.enumerated() where !isConstant[r] && directOutput[r] == nil {
       if case .input = instructions[r] { continue }
       let out = outputs[k]
-      if out.dtype == program.dtype && out.layout.isContiguous
-        && !inputBuffers.contains(ObjectIdentifier(out.buffer))
-      {
+      guard out.dtype == program.dtype && out.layout.isContiguous else { continue }
+      guard inputBuffers.contains(ObjectIdentifier(out.buffer)) else {
         directOutput[r] = k
+        continue
       }
+      // An in-place update (p ← p − …) writes its output where it lies too, when every read of
+      // that memory is of the very same elements, read in place, and over by the instruction that
+      // computes the output: within a block, each element is then read before it is written.
+      let safe = instructions.indices.allSatisfy { i in
+        guard live[i], case .input(let j) = instructions[i],
+          ObjectIdentifier(inputs[j].buffer) == ObjectIdentifier(out.buffer)
+        else { return true }
+        return inputs[j].dtype == program.dtype && inputs[j].layout == out.layout && i < r
+          && lastUse[i] <= r
+      }
+      if safe { directOutput[r] = k }
     }
     var freeSlots: [Int] = []
     for (i, instruction) in instructions.enumerated() where live[i] && !isConstant[i] && !absorbed[i] {
@@ -521,6 +533,12 @@ private struct FusedExecutor<T: KernelFloat> {
       case .sigmoid: return ember_sigmoid_f32(xf, yf, n)
       case .tanh: return ember_tanh_f32(xf, yf, n)
       case .erf: return ember_erf_f32(xf, yf, n)
+      case .neg: return ember_fused_unary_f32(0, xf, yf, n)
+      case .abs: return ember_fused_unary_f32(1, xf, yf, n)
+      case .square: return ember_fused_unary_f32(2, xf, yf, n)
+      case .sqrt: return ember_fused_unary_f32(3, xf, yf, n)
+      case .reciprocal: return ember_fused_unary_f32(4, xf, yf, n)
+      case .relu: return ember_fused_unary_f32(5, xf, yf, n)
       default: break
       }
     }

@@ -7,8 +7,13 @@ import Foundation
 
 /// A BLAS library loaded at run time with `dlopen` (OpenBLAS, BLIS, MKL, or Accelerate on macOS).
 ///
-/// Set `EMBER_BLAS=none` to use the built-in GEMM, or `EMBER_BLAS=<path>` to load a specific library.
-/// Matrix products go through BLAS when one is loaded; without one Ember runs its own kernels.
+/// `EMBER_BLAS` chooses (see `BLASRequest`): unset, Ember loads the first library whose kernels suit
+/// this CPU; `openblas`, `mkl`, `blis`, `accelerate` or a path loads that one; `none` keeps the
+/// built-in GEMM. An OpenBLAS that picked a core older than the CPU (`openblas_get_corename()` judged
+/// by `OpenBLASCore`) is reloaded with `OPENBLAS_CORETYPE` set to the right core while it loads, or
+/// passed over when that cannot be done (the user set `OPENBLAS_CORETYPE`, or the build has one core
+/// only). `loadReport` says what was chosen and why. Matrix products go through BLAS when one is
+/// loaded; without one Ember runs its own kernels.
 public final class BLAS: @unchecked Sendable {
   /// `cblas_sgemm`'s C signature (row/column order and transpose flags as CBLAS's enum values).
   typealias SGEMM = @convention(c) (
@@ -31,27 +36,36 @@ public final class BLAS: @unchecked Sendable {
   /// CBLAS's `CblasTrans`.
   static let transpose: Int32 = 112
 
-  /// The loaded BLAS, or `nil` when none was found (or `EMBER_BLAS=none`).
+  /// The loaded BLAS, or `nil` when none was found, none suited the CPU, or `EMBER_BLAS=none`.
   public static let shared: BLAS? = loaded.blas
 
-  /// What was tried and why it failed when no BLAS loaded (empty when one did); `ember info` shows it.
+  /// Why Ember chose the library it loaded, or none: what `EMBER_BLAS` asked for, each library tried
+  /// and what became of it, and an OpenBLAS's core (kept, corrected, or why it was passed over). One
+  /// line per fact; `ember info` shows it.
   public static let loadReport: String = loaded.report
 
   private static let loaded: (blas: BLAS?, report: String) = load()
 
-  /// Library name and version, e.g. "OpenBLAS 0.3.21 (libopenblas.so.0, core Haswell)".
+  /// Library name and version, e.g. "OpenBLAS 0.3.21 (libopenblas.so.0, core SkylakeX)".
   public let name: String
+  /// The core an OpenBLAS runs (`openblas_get_corename()`, e.g. "SkylakeX"); `nil` for other libraries.
+  public let coreName: String?
+  /// Whether this OpenBLAS carries every core and picks one as it loads (`DYNAMIC_ARCH`), so that
+  /// `OPENBLAS_CORETYPE` can choose it.
+  let isDynamicArch: Bool
   let sgemm: SGEMM
   let dgemm: DGEMM
   private let setThreads: ((Int) -> Void)?
   private let handle: UnsafeMutableRawPointer
 
   private init(
-    handle: UnsafeMutableRawPointer, name: String, sgemm: SGEMM, dgemm: DGEMM,
-    setThreads: ((Int) -> Void)?
+    handle: UnsafeMutableRawPointer, name: String, coreName: String?, isDynamicArch: Bool,
+    sgemm: SGEMM, dgemm: DGEMM, setThreads: ((Int) -> Void)?
   ) {
     self.handle = handle
     self.name = name
+    self.coreName = coreName
+    self.isDynamicArch = isDynamicArch
     self.sgemm = sgemm
     self.dgemm = dgemm
     self.setThreads = setThreads
@@ -63,42 +77,124 @@ public final class BLAS: @unchecked Sendable {
   }
 
   /// The libraries tried in order when `EMBER_BLAS` is unset.
-  static var candidates: [String] {
-    #if os(macOS)
-    return ["/System/Library/Frameworks/Accelerate.framework/Accelerate",
-            "libopenblas.dylib", "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
-            "/usr/local/opt/openblas/lib/libopenblas.dylib"]
-    #else
-    return ["libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libblis.so",
-            "libmkl_rt.so.2", "libmkl_rt.so"]
-    #endif
-  }
+  static var candidates: [String] { BLASRequest.automatic.candidates }
 
   private static func load() -> (blas: BLAS?, report: String) {
-    let setting = ProcessInfo.processInfo.environment["EMBER_BLAS"] ?? ""
-    if setting.lowercased() == "none" {
-      return (nil, "EMBER_BLAS=none: BLAS disabled, using the built-in GEMM")
+    let environment = ProcessInfo.processInfo.environment
+    let setting = environment["EMBER_BLAS"]
+    let request = BLASRequest(setting)
+    let asked: String
+    switch request {
+    case .none: return (nil, "EMBER_BLAS=none: BLAS disabled, using the built-in GEMM")
+    case .automatic:
+      let given = setting.map { "EMBER_BLAS=\($0)" } ?? "EMBER_BLAS unset"
+      asked = "Ember's choice (\(given)): the first library found whose kernels suit this CPU "
+        + "(\(CPUFeatures.current))"
+    case .library, .path:
+      asked = "EMBER_BLAS=\(setting ?? ""): this library only, used even if its kernels do not suit "
+        + "this CPU"
     }
-    let paths = setting.isEmpty ? candidates : [setting]
-    var failures: [String] = []
-    for path in paths {
-      switch open(path) {
-      case .success(let blas):
+    var lines = [asked]
+    for path in request.candidates {
+      switch open(path, forced: request.isForced, userCoreType: environment["OPENBLAS_CORETYPE"]) {
+      case .loaded(let blas, let note):
         blas.setThreadCount(Parallel.threadCount)
-        return (blas, "")
-      case .failure(let reason):
-        failures.append("\(path): \(reason.message)")
+        lines.append("\(path): \(note)")
+        return (blas, lines.joined(separator: "\n"))
+      case .passedOver(let reason), .failed(let reason):
+        lines.append("\(path): \(reason)")
       }
     }
-    let source = setting.isEmpty ? "no BLAS found" : "EMBER_BLAS=\(setting) did not load"
-    return (nil, "\(source), using the built-in GEMM. Tried:\n  " + failures.joined(separator: "\n  "))
+    var hint = ""
+    if case .path(let path) = request, !path.contains("/") {
+      let names = BLASRequest.Family.allCases.map(\.rawValue).joined(separator: ", ")
+      hint = " (EMBER_BLAS takes \(names), none, or a path)"
+    }
+    lines.append("no BLAS loaded\(hint), using the built-in GEMM")
+    return (nil, lines.joined(separator: "\n"))
+  }
+
+  private enum Outcome {
+    /// Loaded; `note` says what became of its core.
+    case loaded(BLAS, note: String)
+    /// Loaded but unloaded again: its kernels do not suit this CPU and could not be corrected.
+    case passedOver(String)
+    /// Not found, or not a CBLAS.
+    case failed(String)
+  }
+
+  /// Loads `path` and judges an OpenBLAS's core, reloading it with `OPENBLAS_CORETYPE` when it
+  /// picked one older than the CPU and the user has not set the variable. A library whose core
+  /// still does not suit the CPU is passed over unless `forced`.
+  private static func open(_ path: String, forced: Bool, userCoreType: String?) -> Outcome {
+    let blas: BLAS
+    switch open(path) {
+    case .failure(let reason): return .failed(reason.message)
+    case .success(let library): blas = library
+    }
+    guard let core = blas.coreName else { return .loaded(blas, note: "loaded") }
+    let features = CPUFeatures.current
+    let userNote = userCoreType.map { " (OPENBLAS_CORETYPE=\($0), set by the user and left as set)" }
+      ?? ""
+    func keepOrPassOver(_ problem: String) -> Outcome {
+      if forced { return .loaded(blas, note: "\(problem); kept because EMBER_BLAS names it") }
+      blas.unload()
+      return .passedOver("passed over: \(problem); EMBER_BLAS=openblas would load it anyway")
+    }
+    switch OpenBLASCore.verdict(core: core, features: features) {
+    case .matches:
+      return .loaded(blas, note: "core \(core)\(userNote) suits this CPU (\(features))")
+    case .unknown:
+      return .loaded(blas, note: "core \(core)\(userNote), not one Ember judges: kept")
+    case .unsupported(let needs):
+      return keepOrPassOver("core \(core)\(userNote) needs \(needs), which this CPU lacks")
+    case .tooOld(let wanted):
+      let cpu = "this CPU (its \(OpenBLASCore.widestUnit(of: features)) calls for \(wanted))"
+      let mismatch = "core \(core)\(userNote) does not match \(cpu)"
+      if userCoreType != nil { return keepOrPassOver(mismatch) }
+      guard blas.isDynamicArch else {
+        return keepOrPassOver("\(mismatch); this build has no other core (not DYNAMIC_ARCH)")
+      }
+      // OpenBLAS reads OPENBLAS_CORETYPE once, as it loads: unload it and load it again with the
+      // variable set, then unset it so that child processes see the user's environment.
+      blas.unload()
+      if let still = dlopen(path, RTLD_NOW | RTLD_NOLOAD) {
+        // Something else in this process holds the library, so it cannot be reloaded.
+        dlclose(still)
+        guard case .success(let same) = open(path) else {
+          return .failed("\(mismatch); reloading it failed")
+        }
+        let problem = "\(mismatch); it cannot be corrected, another library holds it loaded"
+        if forced { return .loaded(same, note: "\(problem); kept because EMBER_BLAS names it") }
+        same.unload()
+        return .passedOver("passed over: \(problem)")
+      }
+      setenv("OPENBLAS_CORETYPE", wanted, 1)
+      let reloaded = open(path)
+      unsetenv("OPENBLAS_CORETYPE")
+      guard case .success(let corrected) = reloaded, let newCore = corrected.coreName else {
+        return .failed("\(mismatch); reloading it with OPENBLAS_CORETYPE=\(wanted) failed")
+      }
+      let picked = "OpenBLAS picked core \(core), which does not match \(cpu)"
+      guard OpenBLASCore.verdict(core: newCore, features: features) == .matches else {
+        let problem = "\(picked); reloaded with OPENBLAS_CORETYPE=\(wanted) it runs \(newCore)"
+        if forced { return .loaded(corrected, note: "\(problem); kept because EMBER_BLAS names it") }
+        corrected.unload()
+        return .passedOver("passed over: \(problem)")
+      }
+      return .loaded(corrected, note: "\(picked); corrected: reloaded with OPENBLAS_CORETYPE=\(wanted)"
+        + ", now core \(newCore)")
+    }
   }
 
   private struct LoadFailure: Error { let message: String }
 
   private static func open(_ path: String) -> Result<BLAS, LoadFailure> {
     guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-      return .failure(LoadFailure(message: lastError() ?? "dlopen failed"))
+      // dlerror() starts with the file name ("libblis.so.4: cannot open shared object file: …").
+      var message = lastError() ?? "dlopen failed"
+      if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
+      return .failure(LoadFailure(message: message))
     }
     func symbol<F>(_ name: String, as type: F.Type) -> F? {
       dlsym(handle, name).map { unsafeBitCast($0, to: type) }
@@ -117,11 +213,15 @@ public final class BLAS: @unchecked Sendable {
     var setThreads: ((Int) -> Void)? = symbol("openblas_set_num_threads", as: SetThreads.self)
       .map { f in { f(Int32(clamping: $0)) } }
     let name: String
+    var coreName: String? = nil
+    var isDynamicArch = false
     if let config = string("openblas_get_config") {
-      // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64" → "OpenBLAS 0.3.21"
-      let version = config.split(separator: " ").prefix(2).joined(separator: " ")
-      let core = string("openblas_get_corename").map { ", core \($0)" } ?? ""
-      name = "\(version) (\(file)\(core))"
+      // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Prescott MAX_THREADS=64"
+      let words = config.split(separator: " ")
+      let version = words.prefix(2).joined(separator: " ")
+      isDynamicArch = words.contains("DYNAMIC_ARCH")
+      coreName = string("openblas_get_corename")
+      name = "\(version) (\(file)\(coreName.map { ", core \($0)" } ?? ""))"
     } else if let version = string("bli_info_get_version_str") {
       setThreads = symbol("bli_thread_set_num_threads", as: SetThreadsBLIS.self).map { f in { f($0) } }
       name = "BLIS \(version) (\(file))"
@@ -134,7 +234,15 @@ public final class BLAS: @unchecked Sendable {
     } else {
       name = "BLAS (\(file))"
     }
-    return .success(BLAS(handle: handle, name: name, sgemm: sgemm, dgemm: dgemm, setThreads: setThreads))
+    return .success(BLAS(
+      handle: handle, name: name, coreName: coreName, isDynamicArch: isDynamicArch, sgemm: sgemm,
+      dgemm: dgemm, setThreads: setThreads))
+  }
+
+  /// Closes the library's handle (once, for a library Ember passes over or reloads; the chosen one
+  /// stays loaded for the life of the process).
+  private func unload() {
+    dlclose(handle)
   }
 
   private static func lastError() -> String? {

@@ -10,10 +10,102 @@ import Testing
       #expect(BLAS.loadReport.contains("EMBER_BLAS=none"))
     } else if let blas = BLAS.shared {
       #expect(!blas.name.isEmpty)
-      #expect(BLAS.loadReport.isEmpty)
+      // The first line says what was asked, the last which library loaded and what became of its core.
+      let lines = BLAS.loadReport.split(separator: "\n")
+      #expect(lines.count >= 2, "\(BLAS.loadReport)")
+      #expect(lines.first?.contains("EMBER_BLAS") == true, "\(BLAS.loadReport)")
     } else {
-      #expect(BLAS.loadReport.contains("Tried"), "no BLAS and no explanation: \(BLAS.loadReport)")
+      #expect(BLAS.loadReport.contains("no BLAS loaded"), "no BLAS and no explanation: \(BLAS.loadReport)")
     }
+  }
+
+  /// Ember's choice never keeps an OpenBLAS core that does not suit this CPU: it corrects it, or, when
+  /// the user set `OPENBLAS_CORETYPE` (`OPENBLAS_CORETYPE=Prescott swift test` reproduces Debian's
+  /// 0.3.21 on Sapphire Rapids), passes the library over and says why. The user's variable is left as
+  /// set, and a corrected load leaves the environment as it found it.
+  @Test func loadedOpenBLASCoreSuitsThisCPU() {
+    let environment = ProcessInfo.processInfo.environment
+    let userCore = environment["OPENBLAS_CORETYPE"]
+    let report = BLAS.loadReport
+    let automatic = BLASRequest(environment["EMBER_BLAS"]) == .automatic
+    if automatic, let core = BLAS.shared?.coreName {
+      let verdict = OpenBLASCore.verdict(core: core, features: .current)
+      #expect(verdict == .matches || verdict == .unknown, "core \(core): \(report)")
+    }
+    if let userCore {
+      #expect(String(cString: getenv("OPENBLAS_CORETYPE")) == userCore)
+      #expect(!report.contains("corrected"), "\(report)")
+      if case .tooOld = OpenBLASCore.verdict(core: userCore, features: .current),
+        report.contains("core \(userCore)")
+      {
+        #expect(report.contains("does not match"), "\(report)")
+        if automatic {
+          #expect(BLAS.shared?.coreName == nil, "\(report)")
+          #expect(report.contains("passed over"), "\(report)")
+        }
+      }
+    }
+    if report.contains("corrected") {
+      #expect(getenv("OPENBLAS_CORETYPE") == nil, "Ember's OPENBLAS_CORETYPE leaked: \(report)")
+      #expect(report.contains("does not match"), "\(report)")
+    }
+  }
+
+  /// One row per rule: a core below the CPU's widest unit is corrected, one above it cannot run,
+  /// a core OpenBLAS picked right on a CPU it knows is kept, and names Ember does not know are trusted.
+  @Test(arguments: [
+    ("Prescott", [.avx2FMA, .avx512F], .tooOld(wanted: "SkylakeX")),
+    ("Nehalem", [.avx2FMA, .avx512F], .tooOld(wanted: "SkylakeX")),
+    ("Sandybridge", [.avx2FMA, .avx512F], .tooOld(wanted: "SkylakeX")),
+    ("Haswell", [.avx2FMA, .avx512F], .tooOld(wanted: "SkylakeX")),
+    ("Zen", [.avx2FMA, .avx512F], .tooOld(wanted: "SkylakeX")),
+    ("SkylakeX", [.avx2FMA, .avx512F], .matches),
+    ("Cooperlake", [.avx2FMA, .avx512F], .matches),
+    ("SapphireRapids", [.avx2FMA, .avx512F], .matches),
+    ("SKYLAKEX", [.avx2FMA, .avx512F], .matches),
+    ("Core2", [.avx2FMA], .tooOld(wanted: "Haswell")),
+    ("Atom", [.avx2FMA], .tooOld(wanted: "Haswell")),
+    ("Katmai", [.avx2FMA], .tooOld(wanted: "Haswell")),
+    ("Piledriver", [.avx2FMA], .tooOld(wanted: "Haswell")),
+    ("Haswell", [.avx2FMA], .matches),
+    ("Zen", [.avx2FMA], .matches),
+    ("Excavator", [.avx2FMA], .matches),
+    ("haswell", [.avx2FMA], .matches),
+    ("SkylakeX", [.avx2FMA], .unsupported(needs: "AVX-512F")),
+    ("Haswell", [], .unsupported(needs: "AVX2+FMA")),
+    ("Prescott", [], .matches),
+    ("Sandybridge", [], .matches),
+    ("NeoverseN1", [], .unknown),
+    ("Unknown", [.avx2FMA, .avx512F], .unknown),
+  ] as [(String, CPUFeatures, OpenBLASCore.Verdict)])
+  func coreVerdict(core: String, features: CPUFeatures, expected: OpenBLASCore.Verdict) {
+    #expect(OpenBLASCore.verdict(core: core, features: features) == expected)
+  }
+
+  @Test func wantedCoreFollowsTheWidestUnit() {
+    #expect(OpenBLASCore.wanted(for: [.avx2FMA, .avx512F]) == "SkylakeX")
+    #expect(OpenBLASCore.wanted(for: [.avx2FMA]) == "Haswell")
+    #expect(OpenBLASCore.wanted(for: []) == nil)
+  }
+
+  @Test func emberBLASParses() {
+    #expect(BLASRequest(nil) == .automatic)
+    #expect(BLASRequest("") == .automatic)
+    #expect(BLASRequest("auto") == .automatic)
+    #expect(BLASRequest("None") == .none)
+    #expect(BLASRequest("OpenBLAS") == .library(.openblas))
+    #expect(BLASRequest("mkl") == .library(.mkl))
+    #expect(BLASRequest("blis") == .library(.blis))
+    #expect(BLASRequest("/opt/lib/libopenblas.so") == .path("/opt/lib/libopenblas.so"))
+    #expect(BLASRequest("libfoo.so") == .path("libfoo.so"))
+    #expect(!BLASRequest.automatic.isForced && !BLASRequest.none.isForced)
+    #expect(BLASRequest.library(.blis).isForced && BLASRequest.path("x").isForced)
+    #expect(BLASRequest.none.candidates.isEmpty)
+    #expect(BLASRequest.path("x").candidates == ["x"])
+    #if os(Linux)
+    #expect(BLASRequest.library(.openblas).candidates == ["libopenblas.so.0", "libopenblas.so"])
+    #expect(BLASRequest.library(.mkl).candidates.allSatisfy { $0.hasPrefix("libmkl_rt") })
+    #endif
   }
 
   @Test(.enabled(if: BLAS.shared != nil)) func openBLASNameHasVersionFileAndCore() throws {

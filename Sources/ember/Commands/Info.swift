@@ -17,7 +17,8 @@ struct Info: ParsableCommand {
       ("CPU", HostPlatform.cpuModel),
       ("CPU features", CPUFeatures.current.description),
       ("Devices", Backends.available.map(Self.describe).joined(separator: "; ")),
-      ("BLAS", BLAS.shared?.name ?? BLAS.loadReport),
+      // The library (or none), then why: what EMBER_BLAS asked, each library tried, an OpenBLAS's core.
+      ("BLAS", (BLAS.shared?.name ?? "none (built-in GEMM)") + "\n" + BLAS.loadReport),
       ("Threads", "\(Parallel.threadCount)"),
     ]
     let width = rows.map(\.0.count).max() ?? 0

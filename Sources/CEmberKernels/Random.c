@@ -5,21 +5,7 @@
 #include <string.h>
 
 #pragma clang fp contract(off)
-// The 8-wide helpers below are always inlined, so their vector ABI never matters.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-typedef float v8f __attribute__((vector_size(32), aligned(4)));
-typedef int v8i __attribute__((vector_size(32), aligned(4)));
-typedef unsigned v8u __attribute__((vector_size(32), aligned(4)));
-
-#define EMBER_INLINE static inline __attribute__((always_inline))
-
-EMBER_INLINE v8f splat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
-EMBER_INLINE v8i splati(int x) { return (v8i){x, x, x, x, x, x, x, x}; }
-
-EMBER_INLINE v8f select8(v8i mask, v8f a, v8f b) {
-  return (v8f)(((v8i)a & mask) | ((v8i)b & ~mask));
-}
+#include "Vector8.h"
 
 // ln(x) for normal x in (0, 1] (Cephes logf: x = m·2ᵉ with m in [√½, √2), a degree-9 polynomial).
 EMBER_INLINE v8f log8(v8f x) {

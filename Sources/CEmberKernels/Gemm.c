@@ -1,10 +1,12 @@
-// GEMM micro-kernels for the built-in fallback (used when no BLAS library is loaded).
+// The built-in GEMM's inner loops: packing and the macro-kernel over packed blocks (BLIS's layers
+// below the cache blocking), one set per instruction set, chosen at run time (PERFORMANCE.md §2).
 //
-// A micro-kernel computes one MR×NR tile of C from a packed A panel (k steps of MR values) and a
-// packed B panel (k steps of NR values); packing, cache blocking and threading live in Swift
-// (Sources/EmberCPU/Kernels/GemmFallback.swift). Panels are zero-padded to full MR/NR, so a kernel
-// always computes a full tile and only its store is cut to the `m`×`n` valid corner.
-// The instruction set is chosen once at run time (PERFORMANCE.md §2).
+// Cache blocking and threading live in Swift (Sources/EmberCPU/Kernels/GemmFallback.swift): it packs a
+// `kc`×`nc` block of B into panels of NR columns and an `mc`×`kc` block of A into panels of MR rows,
+// then calls the block function, which walks the MR×NR tiles (B panel outer, so it stays in L1 while
+// the A panels stream from L2) and runs the register-blocked micro-kernel on each. Panels are
+// zero-padded to full MR/NR, so the micro-kernel always computes a whole tile and only its store is cut
+// to the valid corner. The micro-kernel's epilogue is C = α·AB + β·C (β = 0 never reads C).
 #include "CEmberKernels.h"
 #include <string.h>
 
@@ -13,72 +15,186 @@ typedef float f32x16 __attribute__((vector_size(64)));
 typedef double f64x4 __attribute__((vector_size(32)));
 typedef double f64x8 __attribute__((vector_size(64)));
 
-// Defines `NAME(k, a, b, c, ldc, m, n, accumulate)`: C[0..<m, 0..<n] (+)= A·B for one tile whose
-// rows are MR_ and whose columns are two vectors of VEC (2·lanes columns).
-#define EMBER_GEMM_KERNEL(NAME, ATTR, T, VEC, MR_)                                               \
-  ATTR static void NAME(long k, const T *restrict a, const T *restrict b, T *restrict c,        \
-                        long ldc, long m, long n, int accumulate) {                            \
-    enum { L = sizeof(VEC) / sizeof(T), NR_ = 2 * L };                                          \
-    VEC acc[MR_][2];                                                                            \
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                          \
-      acc[i][0] = (VEC){0};                                                                     \
-      acc[i][1] = (VEC){0};                                                                     \
-    }                                                                                           \
-    for (long p = 0; p < k; p++) {                                                              \
-      VEC b0, b1;                                                                               \
-      memcpy(&b0, b + p * NR_, sizeof(VEC));                                                    \
-      memcpy(&b1, b + p * NR_ + L, sizeof(VEC));                                                \
-      const T *ap = a + p * MR_;                                                                \
-      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                        \
-        VEC av = ap[i] - (VEC){0};                                                              \
-        acc[i][0] += av * b0;                                                                   \
-        acc[i][1] += av * b1;                                                                   \
-      }                                                                                         \
-    }                                                                                           \
-    if (m == MR_ && n == NR_) {                                                                 \
-      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                        \
-        T *row = c + i * ldc;                                                                   \
-        if (accumulate) {                                                                       \
-          VEC c0, c1;                                                                           \
-          memcpy(&c0, row, sizeof(VEC));                                                        \
-          memcpy(&c1, row + L, sizeof(VEC));                                                    \
-          acc[i][0] += c0;                                                                      \
-          acc[i][1] += c1;                                                                      \
-        }                                                                                       \
-        memcpy(row, &acc[i][0], sizeof(VEC));                                                   \
-        memcpy(row + L, &acc[i][1], sizeof(VEC));                                               \
-      }                                                                                         \
-    } else {                                                                                    \
-      T tile[MR_][NR_];                                                                         \
-      memcpy(tile, acc, sizeof(tile));                                                          \
-      for (long i = 0; i < m; i++) {                                                            \
-        T *row = c + i * ldc;                                                                   \
-        if (accumulate) {                                                                       \
-          for (long j = 0; j < n; j++) row[j] += tile[i][j];                                   \
-        } else {                                                                                \
-          for (long j = 0; j < n; j++) row[j] = tile[i][j];                                    \
-        }                                                                                       \
-      }                                                                                         \
-    }                                                                                           \
+#define EMBER_GEMM_INLINE static inline __attribute__((always_inline))
+
+// Transposes eight rows of eight floats (`r[i][j]` → `r[j][i]`) with the unpack/shuffle/permute
+// sequence, written with generic vectors so it lowers to whatever the enclosing function targets.
+EMBER_GEMM_INLINE void ember_transpose8x8(f32x8 r[8]) {
+  f32x8 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int i = 0; i < 4; i++) {
+    r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+// Loads 8 floats of row `i` of an 8-row group (rows ≥ `valid` read as zeros).
+EMBER_GEMM_INLINE f32x8 ember_load_row8(const float *base, long stride, int i, long valid, long p) {
+  f32x8 v = {0};
+  if (i < valid) memcpy(&v, base + i * stride + p, sizeof v);
+  return v;
+}
+
+// Packs 8 rows (`valid` of them real) × `depth` steps, each row contiguous over the steps, into
+// `dst[p·ld + j]` for j < `width` (≤ 8): the transposing pack, eight steps per 8×8 transpose.
+EMBER_GEMM_INLINE void ember_pack_rows8_f32(const float *src, long stride, long valid, long depth,
+                                            float *dst, long ld, int width) {
+  long p = 0;
+  for (; p + 8 <= depth; p += 8) {
+    f32x8 r[8];
+    for (int i = 0; i < 8; i++) r[i] = ember_load_row8(src, stride, i, valid, p);
+    ember_transpose8x8(r);
+    for (int j = 0; j < 8; j++) memcpy(dst + (p + j) * ld, &r[j], (size_t)width * sizeof(float));
+  }
+  for (; p < depth; p++) {
+    for (int i = 0; i < width; i++) dst[p * ld + i] = i < valid ? src[i * stride + p] : 0;
+  }
+}
+
+// Defines, for element type T, vector type VEC and tile MR×(NV·lanes):
+//   NAME_kernel: one tile, C[0..<m, 0..<n] = α·(A·B) + β·C;
+//   NAME_block:  every tile of an mc×nc block of packed A and B;
+//   NAME_pack_a: rows×depth of A (element (i, p) at a[i·rs + p·cs]) into MR-row panels;
+//   NAME_pack_b: depth×columns of B (element (p, j) at b[p·rs + j·cs]) into NR-column panels.
+// FAST_PACK is 1 where the transposing packs use the 8×8 float transpose (float32 only).
+#define EMBER_GEMM_DEFINE(NAME, ATTR, T, VEC, MR_, NV, FAST_PACK)                                 \
+  enum { NAME##_L = sizeof(VEC) / sizeof(T), NAME##_NR = NV * NAME##_L };                        \
+  ATTR EMBER_GEMM_INLINE void NAME##_kernel(long k, const T *restrict a, const T *restrict b,      \
+                                            T *restrict c, long ldc, long m, long n, T alpha,      \
+                                            T beta) {                                              \
+    enum { L = NAME##_L, NR_ = NAME##_NR };                                                        \
+    /* The C tile is written once per depth block: start loading it now, behind the loop. */     \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                             \
+      __builtin_prefetch(c + i * ldc, 1, 3);                                                       \
+      __builtin_prefetch(c + i * ldc + NR_ - 1, 1, 3);                                             \
+    }                                                                                              \
+    VEC acc[MR_][NV];                                                                              \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                             \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] = (VEC){0};       \
+    }                                                                                              \
+    _Pragma("clang loop unroll_count(2)") for (long p = 0; p < k; p++) {                           \
+      VEC bv[NV];                                                                                  \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                             \
+        memcpy(&bv[v], b + p * NR_ + v * L, sizeof(VEC));                                          \
+      const T *ap = a + p * MR_;                                                                   \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                           \
+        VEC av = ap[i] - (VEC){0};                                                                 \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];  \
+      }                                                                                            \
+    }                                                                                              \
+    VEC va = alpha - (VEC){0}, vb = beta - (VEC){0};                                               \
+    if (m == MR_ && n == NR_) {                                                                    \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                           \
+        T *row = c + i * ldc;                                                                      \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                         \
+          VEC out = va * acc[i][v];                                                                \
+          if (beta != 0) {                                                                         \
+            VEC old;                                                                               \
+            memcpy(&old, row + v * L, sizeof(VEC));                                                \
+            out += vb * old;                                                                       \
+          }                                                                                        \
+          memcpy(row + v * L, &out, sizeof(VEC));                                                  \
+        }                                                                                          \
+      }                                                                                            \
+    } else {                                                                                       \
+      T tile[MR_][NR_];                                                                            \
+      memcpy(tile, acc, sizeof(tile));                                                             \
+      for (long i = 0; i < m; i++) {                                                               \
+        T *row = c + i * ldc;                                                                      \
+        if (beta != 0) {                                                                           \
+          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j] + beta * row[j];               \
+        } else {                                                                                   \
+          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j];                                \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }                                                                                                \
+  ATTR static void NAME##_block(long mc, long nc, long kc, const T *a, const T *b, T *c, long ldc, \
+                                T alpha, T beta) {                                                 \
+    for (long jr = 0; jr < nc; jr += NAME##_NR) {                                                  \
+      long n = nc - jr < NAME##_NR ? nc - jr : NAME##_NR;                                          \
+      for (long ir = 0; ir < mc; ir += MR_) {                                                      \
+        long m = mc - ir < MR_ ? mc - ir : MR_;                                                    \
+        NAME##_kernel(kc, a + ir * kc, b + jr * kc, c + ir * ldc + jr, ldc, m, n, alpha, beta);   \
+      }                                                                                            \
+    }                                                                                              \
+  }                                                                                                \
+  ATTR static void NAME##_pack_a(long rows, long depth, const T *a, long rs, long cs, T *dst) {    \
+    for (long r = 0; r < rows; r += MR_) {                                                         \
+      T *panel = dst + r * depth;                                                                  \
+      long valid = rows - r < MR_ ? rows - r : MR_;                                                \
+      const T *src = a + r * rs;                                                                   \
+      if (FAST_PACK && cs == 1 && MR_ <= 8) {                                                      \
+        ember_pack_rows8_f32((const float *)src, rs, valid, depth, (float *)panel, MR_, MR_);     \
+      } else if (FAST_PACK && cs == 1) {                                                           \
+        for (int g = 0; g < MR_; g += 8) {                                                         \
+          long left = valid - g < 0 ? 0 : valid - g;                                               \
+          ember_pack_rows8_f32((const float *)(src + g * rs), rs, left < 8 ? left : 8, depth,     \
+                               (float *)(panel + g), MR_, 8);                                      \
+        }                                                                                          \
+      } else if (rs == 1 && valid == MR_) {                                                        \
+        for (long p = 0; p < depth; p++) memcpy(panel + p * MR_, src + p * cs, MR_ * sizeof(T));   \
+      } else {                                                                                     \
+        for (long p = 0; p < depth; p++) {                                                         \
+          const T *column = src + p * cs;                                                          \
+          T *out = panel + p * MR_;                                                                \
+          for (long i = 0; i < MR_; i++) out[i] = i < valid ? column[i * rs] : 0;                  \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }                                                                                                \
+  ATTR static void NAME##_pack_b(long depth, long columns, const T *b, long rs, long cs, T *dst) { \
+    enum { NR_ = NAME##_NR };                                                                      \
+    for (long q = 0; q < columns; q += NR_) {                                                      \
+      T *panel = dst + q * depth;                                                                  \
+      long valid = columns - q < NR_ ? columns - q : NR_;                                          \
+      const T *src = b + q * cs;                                                                   \
+      if (cs == 1 && valid == NR_) {                                                               \
+        for (long p = 0; p < depth; p++) memcpy(panel + p * NR_, src + p * rs, NR_ * sizeof(T));   \
+      } else if (FAST_PACK && rs == 1) {                                                           \
+        /* Each column is contiguous over the steps: transpose eight columns at a time. */       \
+        for (int g = 0; g < NR_; g += 8) {                                                         \
+          long left = valid - g < 0 ? 0 : valid - g;                                               \
+          ember_pack_rows8_f32((const float *)(src + g * cs), cs, left < 8 ? left : 8, depth,     \
+                               (float *)(panel + g), NR_, 8);                                      \
+        }                                                                                          \
+      } else {                                                                                     \
+        for (long p = 0; p < depth; p++) {                                                         \
+          const T *row = src + p * rs;                                                             \
+          T *out = panel + p * NR_;                                                                \
+          for (long j = 0; j < NR_; j++) out[j] = j < valid ? row[j * cs] : 0;                     \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
   }
 
 #define EMBER_NO_ATTR
 
 // Portable kernels: vector extensions lower to whatever the baseline has (SSE2 on x86-64, NEON on arm64).
-EMBER_GEMM_KERNEL(sgemm_generic, EMBER_NO_ATTR, float, f32x8, 6)
-EMBER_GEMM_KERNEL(dgemm_generic, EMBER_NO_ATTR, double, f64x4, 6)
-// The AVX-512 tile shape compiled without target attributes, so tests can check its packing on any CPU.
-EMBER_GEMM_KERNEL(sgemm_generic_wide, EMBER_NO_ATTR, float, f32x16, 6)
-EMBER_GEMM_KERNEL(dgemm_generic_wide, EMBER_NO_ATTR, double, f64x8, 6)
+EMBER_GEMM_DEFINE(sgemm_generic, EMBER_NO_ATTR, float, f32x8, 6, 2, 1)
+EMBER_GEMM_DEFINE(dgemm_generic, EMBER_NO_ATTR, double, f64x4, 6, 2, 0)
+// The AVX-512 tile shape compiled without target attributes, so tests check its packing on any CPU.
+EMBER_GEMM_DEFINE(sgemm_generic_wide, EMBER_NO_ATTR, float, f32x16, 8, 2, 1)
+EMBER_GEMM_DEFINE(dgemm_generic_wide, EMBER_NO_ATTR, double, f64x8, 8, 2, 0)
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define EMBER_GEMM_X86 1
 // 6×16 floats (6×8 doubles): 12 accumulators + 2 B vectors + 1 broadcast of the 16 ymm registers.
-EMBER_GEMM_KERNEL(sgemm_avx2, __attribute__((target("avx2,fma"))), float, f32x8, 6)
-EMBER_GEMM_KERNEL(dgemm_avx2, __attribute__((target("avx2,fma"))), double, f64x4, 6)
-// 6×32 floats (6×16 doubles) in zmm registers.
-EMBER_GEMM_KERNEL(sgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), float, f32x16, 6)
-EMBER_GEMM_KERNEL(dgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), double, f64x8, 6)
+EMBER_GEMM_DEFINE(sgemm_avx2, __attribute__((target("avx2,fma"))), float, f32x8, 6, 2, 1)
+EMBER_GEMM_DEFINE(dgemm_avx2, __attribute__((target("avx2,fma"))), double, f64x4, 6, 2, 0)
+// 8×32 floats (8×16 doubles) in zmm registers: 16 accumulators; 8 rows keep batch-sized (multiple
+// of 8) products free of padded tiles.
+EMBER_GEMM_DEFINE(sgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), float, f32x16, 8, 2, 1)
+EMBER_GEMM_DEFINE(dgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), double, f64x8, 8, 2, 0)
 #endif
 
 static int ember_gemm_best_variant(void) {
@@ -97,30 +213,43 @@ static int ember_gemm_supported(int variant) {
   }
 }
 
-ember_gemm_f32_kernel ember_gemm_f32_select(int variant, int *mr, int *nr) {
+#define EMBER_GEMM_OPS(NAME, MR_, ID)                                                             \
+  static const ember_gemm_##ID##_ops NAME##_ops = {MR_, NAME##_NR, NAME##_pack_a, NAME##_pack_b,   \
+                                                    NAME##_block};
+
+EMBER_GEMM_OPS(sgemm_generic, 6, f32)
+EMBER_GEMM_OPS(sgemm_generic_wide, 8, f32)
+EMBER_GEMM_OPS(dgemm_generic, 6, f64)
+EMBER_GEMM_OPS(dgemm_generic_wide, 8, f64)
+#ifdef EMBER_GEMM_X86
+EMBER_GEMM_OPS(sgemm_avx2, 6, f32)
+EMBER_GEMM_OPS(sgemm_avx512, 8, f32)
+EMBER_GEMM_OPS(dgemm_avx2, 6, f64)
+EMBER_GEMM_OPS(dgemm_avx512, 8, f64)
+#endif
+
+const ember_gemm_f32_ops *ember_gemm_f32_select(int variant) {
   if (variant < 0) variant = ember_gemm_best_variant();
   if (!ember_gemm_supported(variant)) return 0;
-  *mr = 6;
   switch (variant) {
 #ifdef EMBER_GEMM_X86
-  case 1: *nr = 16; return sgemm_avx2;
-  case 2: *nr = 32; return sgemm_avx512;
+  case 1: return &sgemm_avx2_ops;
+  case 2: return &sgemm_avx512_ops;
 #endif
-  case 3: *nr = 32; return sgemm_generic_wide;
-  default: *nr = 16; return sgemm_generic;
+  case 3: return &sgemm_generic_wide_ops;
+  default: return &sgemm_generic_ops;
   }
 }
 
-ember_gemm_f64_kernel ember_gemm_f64_select(int variant, int *mr, int *nr) {
+const ember_gemm_f64_ops *ember_gemm_f64_select(int variant) {
   if (variant < 0) variant = ember_gemm_best_variant();
   if (!ember_gemm_supported(variant)) return 0;
-  *mr = 6;
   switch (variant) {
 #ifdef EMBER_GEMM_X86
-  case 1: *nr = 8; return dgemm_avx2;
-  case 2: *nr = 16; return dgemm_avx512;
+  case 1: return &dgemm_avx2_ops;
+  case 2: return &dgemm_avx512_ops;
 #endif
-  case 3: *nr = 16; return dgemm_generic_wide;
-  default: *nr = 8; return dgemm_generic;
+  case 3: return &dgemm_generic_wide_ops;
+  default: return &dgemm_generic_ops;
   }
 }

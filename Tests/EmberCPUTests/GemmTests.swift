@@ -83,9 +83,10 @@ private func gemmPaths(_ dtype: DType) -> [(name: String, useBLAS: Bool, kernel:
   return paths
 }
 
-/// Runs `a · b` on every path and compares with a Double triple loop.
+/// Runs `α·(a · b) + β·c` (C starting at `initial`) on every path and compares with a Double triple loop.
 private func checkMatmul(
-  _ a: Operand, _ b: Operand, sourceLocation: SourceLocation = #_sourceLocation
+  _ a: Operand, _ b: Operand, alpha: Double = 1, beta: Double = 0,
+  sourceLocation: SourceLocation = #_sourceLocation
 ) {
   let (batch, m, k, n) = (a.shape[0], a.shape[1], a.shape[2], b.shape[2])
   let dtype = a.dtype
@@ -102,24 +103,30 @@ private func checkMatmul(
           sum += product
           magnitude += abs(product)
         }
-        expected[(index * m + i) * n + j] = sum
-        scale[(index * m + i) * n + j] = Swift.max(1, magnitude)
+        let initial = gemmInitial(index, i, j)
+        expected[(index * m + i) * n + j] = alpha * sum + beta * initial
+        scale[(index * m + i) * n + j] = Swift.max(1, abs(alpha) * magnitude + abs(beta * initial))
       }
     }
   }
   for path in gemmPaths(dtype) {
-    let c = gemmOperand(dtype, batch: batch, rows: m, columns: n, strides: [m * n, n, 1]) { _, _, _ in 99 }
-    GemmKernels.matmul(a, b, to: c, useBLAS: path.useBLAS, kernel: path.kernel)
+    let c = gemmOperand(dtype, batch: batch, rows: m, columns: n, strides: [m * n, n, 1]) { b, i, j in
+      beta != 0 ? gemmInitial(b, i, j) : dtype.isFloatingPoint ? .nan : 99
+    }
+    GemmKernels.matmul(a, b, to: c, alpha: alpha, beta: beta, useBLAS: path.useBLAS, kernel: path.kernel)
     var worst = 0.0, worstIndex = 0
     for index in 0..<expected.count {
       let error = abs(gemmLoad(c, index) - expected[index]) / scale[index]
       if !(error <= worst) { (worst, worstIndex) = (error, index) }
     }
     #expect(worst <= tolerance,
-            "\(dtype) [\(batch), \(m), \(k)]·[\(batch), \(k), \(n)] on \(path.name): relative error \(worst) at \(worstIndex)",
+            "\(dtype) \(alpha)·[\(batch), \(m), \(k)]·[\(batch), \(k), \(n)] + \(beta)·C on \(path.name): relative error \(worst) at \(worstIndex)",
             sourceLocation: sourceLocation)
   }
 }
+
+/// What C holds before a product with β ≠ 0 (with β = 0 it holds NaN, which must not leak through).
+private func gemmInitial(_ b: Int, _ i: Int, _ j: Int) -> Double { Double((b * 31 + i * 7 + j * 3) % 11) - 5 }
 
 /// Row-major strides for `[batch, rows, columns]` (batch stride 0 when `broadcast`).
 private func rowMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: Bool = false) -> [Int] {
@@ -134,7 +141,7 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
 @Suite struct GemmTests {
   static let sizes: [(m: Int, k: Int, n: Int)] = [
     (1, 1, 1), (7, 13, 5), (65, 129, 33), (6, 256, 16), (13, 300, 37), (5, 1, 9), (1, 17, 1),
-    (3, 0, 4), (0, 5, 3), (4, 5, 0), (150, 100, 160), (700, 400, 8), (9, 150, 1600), (37, 520, 70),
+    (3, 0, 4), (0, 5, 3), (4, 5, 0), (150, 100, 160), (700, 400, 8), (9, 150, 1600), (37, 520, 70), (130, 1000, 45),
   ]
 
   @Test(arguments: [DType.float32, .float64, .int32, .int64])
@@ -193,6 +200,48 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
       let b2 = gemmOperand(dtype, batch: batch, rows: k, columns: n,
                            strides: rowMajor(batch, k, n, broadcast: true), value: gemmValue(dtype, seed: 12))
       checkMatmul(a2, b2)
+    }
+  }
+
+  /// α and β reach the micro-kernels' epilogue (no scratch copy) on every kernel, through edge tiles,
+  /// several depth blocks (k > 384), transposed operands and threaded grids.
+  @Test(arguments: [DType.float32, .float64])
+  func alphaAndBetaOnEveryKernel(dtype: DType) {
+    for (m, k, n) in [(7, 13, 5), (37, 800, 70), (129, 65, 300), (300, 50, 9)] {
+      for (aColumns, bColumns) in [(false, false), (false, true), (true, false)] {
+        let a = gemmOperand(dtype, batch: 1, rows: m, columns: k,
+                            strides: aColumns ? columnMajor(1, m, k) : rowMajor(1, m, k),
+                            value: gemmValue(dtype, seed: 13))
+        let b = gemmOperand(dtype, batch: 1, rows: k, columns: n,
+                            strides: bColumns ? columnMajor(1, k, n) : rowMajor(1, k, n),
+                            value: gemmValue(dtype, seed: 14))
+        checkMatmul(a, b, alpha: 0.5, beta: -1.5)
+        checkMatmul(a, b, alpha: 2, beta: 0)
+        checkMatmul(a, b, alpha: 1, beta: 1)
+      }
+    }
+  }
+
+  /// Every way of cutting C among threads computes the same product (a part can be a single tile).
+  @Test func threadGridsCoverEveryTile() {
+    let kernel = FallbackGemm.float32Kernel
+    for (m, n, k, threads) in [(128, 512, 784, 2), (2048, 16, 64, 4), (16, 4096, 64, 4), (96, 96, 900, 6)] {
+      let grid = FallbackGemm.threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
+      #expect(grid.rows * grid.columns == threads, "\(m)×\(n)×\(k) on \(threads) threads: \(grid)")
+    }
+    #expect(FallbackGemm.threadGrid(m: 8, n: 8, k: 8, threads: 4, kernel: kernel) == (1, 1))
+    // Tall and skinny C is cut by rows, short and wide C by columns.
+    #expect(FallbackGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1))
+    #expect(FallbackGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2))
+    let saved = Parallel.threadCount
+    defer { Parallel.threadCount = saved }
+    for threads in [3, 4] {
+      Parallel.threadCount = threads
+      let a = gemmOperand(.float32, batch: 1, rows: 150, columns: 100, strides: rowMajor(1, 150, 100),
+                          value: gemmValue(.float32, seed: 15))
+      let b = gemmOperand(.float32, batch: 1, rows: 100, columns: 160, strides: columnMajor(1, 100, 160),
+                          value: gemmValue(.float32, seed: 16))
+      checkMatmul(a, b)
     }
   }
 

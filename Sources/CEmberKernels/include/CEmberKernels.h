@@ -3,18 +3,30 @@
 // The few SIMD inner loops that need AVX2/AVX-512, chosen at run time (see PERFORMANCE.md).
 #include <stdint.h>
 int ember_cpu_features(void);
-// GEMM micro-kernels (Gemm.c): C[0..<m, 0..<n] (+)= A·B for one MR×NR tile, where `a` is a packed
-// panel of k steps × MR values, `b` one of k steps × NR values (both zero-padded), `c` row-major with
-// leading dimension `ldc`; `accumulate` != 0 adds to C instead of overwriting it.
-typedef void (*ember_gemm_f32_kernel)(long k, const float *a, const float *b, float *c, long ldc,
-                                      long m, long n, int accumulate);
-typedef void (*ember_gemm_f64_kernel)(long k, const double *a, const double *b, double *c, long ldc,
-                                      long m, long n, int accumulate);
-// Returns the micro-kernel of `variant` (-1: best for this CPU, 0: portable, 1: AVX2+FMA, 2: AVX-512,
-// 3: portable with the AVX-512 tile shape) and writes its tile shape, or returns NULL when this CPU
-// cannot run it.
-ember_gemm_f32_kernel ember_gemm_f32_select(int variant, int *mr, int *nr);
-ember_gemm_f64_kernel ember_gemm_f64_select(int variant, int *mr, int *nr);
+// The built-in GEMM's inner loops (Gemm.c), one set per instruction set. `pack_a` packs rows×depth of
+// A (element (i, p) at a[i·rs + p·cs]) into panels of `mr` rows (panel r: for each step p, the `mr`
+// values of rows r·mr…, zero-padded); `pack_b` packs depth×columns of B (element (p, j) at
+// b[p·rs + j·cs]) into panels of `nr` columns. `block` computes C = α·(A·B) + β·C for an mc×nc
+// block of C (row-major, leading dimension `ldc`) from packed A (mc×kc) and B (kc×nc); β = 0
+// never reads C. The packed buffers need room for whole panels (rows and columns rounded up).
+typedef struct {
+  int mr, nr;
+  void (*pack_a)(long rows, long depth, const float *a, long rs, long cs, float *dst);
+  void (*pack_b)(long depth, long columns, const float *b, long rs, long cs, float *dst);
+  void (*block)(long mc, long nc, long kc, const float *a, const float *b, float *c, long ldc,
+                float alpha, float beta);
+} ember_gemm_f32_ops;
+typedef struct {
+  int mr, nr;
+  void (*pack_a)(long rows, long depth, const double *a, long rs, long cs, double *dst);
+  void (*pack_b)(long depth, long columns, const double *b, long rs, long cs, double *dst);
+  void (*block)(long mc, long nc, long kc, const double *a, const double *b, double *c, long ldc,
+                double alpha, double beta);
+} ember_gemm_f64_ops;
+// The GEMM of `variant` (-1: best for this CPU, 0: portable, 1: AVX2+FMA, 2: AVX-512, 3: portable
+// with the AVX-512 tile shape), or NULL when this CPU cannot run it.
+const ember_gemm_f32_ops *ember_gemm_f32_select(int variant);
+const ember_gemm_f64_ops *ember_gemm_f64_select(int variant);
 // Vector math (VectorMath.c); pointers may not overlap unless equal.
 /// y[i] = exp(x[i]) for float32, about 1 ulp.
 void ember_exp_f32(const float *x, float *y, long n);

@@ -129,7 +129,6 @@ enum GemmKernels {
     let fitsInt32 = [m, n, k, p.aRow, p.aColumn, p.bRow, p.bColumn, ldc].allSatisfy { $0 < Int(Int32.max) }
     let useBLAS = blas != nil && fitsInt32
     let (alphaT, betaT) = (T(alpha), T(beta))
-    let plain = alpha == 1 && beta == 0
     let work = m * n * k
 
     let one = { (index: Int, threaded: Bool) in
@@ -145,9 +144,9 @@ enum GemmKernels {
                     alpha: alphaT, beta: betaT)
         return
       }
-      if plain && cDirect {
+      if cDirect && !useBLAS {
         FallbackGemm.gemm(m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: target, ldc: ldc,
-                          kernel: kernel, threaded: threaded)
+                          alpha: alphaT, beta: betaT, kernel: kernel, threaded: threaded)
         return
       }
       // c ← α·(a·b) + β·c through a packed product.

@@ -265,6 +265,10 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
 
   @Test func benchmarkReportsAPositiveRate() {
     #expect(GemmBenchmark.gflops(n: 64, samples: 3, warmup: 1, minSampleSeconds: 0.01) > 0)
-    #expect(GemmBenchmark.gflops(n: 33, samples: 1, warmup: 0, minSampleSeconds: 0.01, useBLAS: false) > 0)
+    let transposed = GemmBenchmark.gflops(
+      m: 33, n: 17, k: 9, transposeA: true, transposeB: true, batch: 2, path: .builtIn, samples: 1,
+      warmup: 0, minSampleSeconds: 0.01)
+    #expect(transposed.map { $0 > 0 } == true)
+    #expect((GemmBenchmark.gflops(m: 8, n: 8, k: 8, path: .blas, samples: 1) == nil) == (BLAS.shared == nil))
   }
 }

@@ -1,24 +1,39 @@
 import EmberBackend
 import Foundation
 
-/// Times square float32 matrix products on the CPU (`ember bench sgemm`).
+/// Times float32 matrix products on the CPU (`ember bench sgemm`, `ember bench gemm-shapes`).
 public enum GemmBenchmark {
+  /// Which GEMM a timed product runs.
+  public enum Path: String, Sendable, CaseIterable {
+    /// What the CPU backend chooses (the loaded BLAS, or the built-in GEMM when none is).
+    case `default`
+    /// The built-in GEMM, even when a BLAS is loaded.
+    case builtIn = "built_in"
+    /// The loaded BLAS (`nil` results when none is).
+    case blas
+  }
+
   /// GFLOP/s of `C = A·B` for `n`×`n` float32 matrices through the CPU backend's GEMM (the loaded
   /// BLAS, or the built-in kernels when none is): `2n³` over the median of `samples` timed samples,
   /// each the mean of as many products as fill `minSampleSeconds`, after `warmup` untimed ones.
   public static func gflops(
     n: Int, samples: Int = 7, warmup: Int = 3, minSampleSeconds: Double = 0.25
   ) -> Double {
-    gflops(n: n, samples: samples, warmup: warmup, minSampleSeconds: minSampleSeconds, useBLAS: true)
+    gflops(m: n, n: n, k: n, samples: samples, warmup: warmup, minSampleSeconds: minSampleSeconds)!
   }
 
-  /// As `gflops(n:samples:warmup:)`; `useBLAS: false` times the built-in GEMM even when a BLAS loaded.
-  static func gflops(
-    n: Int, samples: Int, warmup: Int, minSampleSeconds: Double = 0.25, useBLAS: Bool
-  ) -> Double {
-    precondition(n > 0 && samples > 0, "GemmBenchmark: n \(n) and samples \(samples) must be positive")
-    let count = n * n
-    func matrix() -> Operand {
+  /// GFLOP/s of `batch` products `C = op(A)·op(B)` of `m`×`k` by `k`×`n` float32 matrices on `path`
+  /// (`transposeA`: A is read through a transposed view of a `k`×`m` matrix; likewise B of an
+  /// `n`×`k` one), timed as `gflops(n:)` does; `nil` for `.blas` when no BLAS is loaded.
+  public static func gflops(
+    m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, batch: Int = 1,
+    path: Path = .default, samples: Int = 7, warmup: Int = 3, minSampleSeconds: Double = 0.25
+  ) -> Double? {
+    precondition(m > 0 && n > 0 && k > 0 && batch > 0 && samples > 0,
+                 "GemmBenchmark: sizes \(m)×\(n)×\(k)×\(batch) and samples \(samples) must be positive")
+    if path == .blas && BLAS.shared == nil { return nil }
+    func matrix(_ rows: Int, _ columns: Int, transposed: Bool) -> Operand {
+      let count = batch * rows * columns
       let buffer = Buffer(
         device: .cpu, pointer: UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64),
         byteCount: count * 4, release: { pointer, _ in pointer.deallocate() })
@@ -28,9 +43,14 @@ public enum GemmBenchmark {
         state = state &* 1_664_525 &+ 1_013_904_223
         values[i] = Float(state >> 8) / Float(1 << 24) - 0.5
       }
-      return Operand(buffer: buffer, layout: Layout(contiguous: [1, n, n]), dtype: .float32)
+      let layout = transposed
+        ? Layout(shape: [batch, rows, columns], strides: [rows * columns, 1, rows], offset: 0)
+        : Layout(contiguous: [batch, rows, columns])
+      return Operand(buffer: buffer, layout: layout, dtype: .float32)
     }
-    let (a, b, c) = (matrix(), matrix(), matrix())
+    let a = matrix(m, k, transposed: transposeA), b = matrix(k, n, transposed: transposeB)
+    let c = matrix(m, n, transposed: false)
+    let useBLAS = path != .builtIn
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
     for _ in 0..<warmup { GemmKernels.matmul(a, b, to: c, useBLAS: useBLAS) }
     // As the reference (anchors.py) does: each sample repeats the product for ≥ `minSampleSeconds`
@@ -47,6 +67,6 @@ public enum GemmBenchmark {
     times.sort()
     let median = times.count % 2 == 1
       ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-    return 2 * Double(n) * Double(n) * Double(n) / median / 1e9
+    return 2 * Double(batch) * Double(m) * Double(n) * Double(k) / median / 1e9
   }
 }

@@ -11,7 +11,9 @@ struct BenchWorkload: Sendable {
   let run: @Sendable () -> JSONValue
 
   /// Every workload, in the order `--list` shows them.
-  static let all: [BenchWorkload] = [.sgemm, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .random]
+  static let all: [BenchWorkload] = [
+    .sgemm, .gemmShapes, .parallel, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .trainLoop, .random,
+  ]
 
   /// The workload called `name`, or `nil`.
   static func named(_ name: String) -> BenchWorkload? {

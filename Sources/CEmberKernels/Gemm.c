@@ -1,7 +1,7 @@
 // The built-in GEMM's inner loops: packing and the macro-kernel over packed blocks (BLIS's layers
 // below the cache blocking), one set per instruction set, chosen at run time (PERFORMANCE.md §2).
 //
-// Cache blocking and threading live in Swift (Sources/EmberCPU/Kernels/GemmFallback.swift): it packs a
+// Cache blocking and threading live in Swift (Sources/EmberCPU/Kernels/BuiltInGemm.swift): it packs a
 // `kc`×`nc` block of B into panels of NR columns and an `mc`×`kc` block of A into panels of MR rows,
 // then calls the block function, which walks the MR×NR tiles (B panel outer, so it stays in L1 while
 // the A panels stream from L2) and runs the register-blocked micro-kernel on each. Panels are

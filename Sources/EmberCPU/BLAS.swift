@@ -86,9 +86,18 @@ public final class BLAS: @unchecked Sendable {
     let asked: String
     switch request {
     case .none: return (nil, "EMBER_BLAS=none: BLAS disabled, using the built-in GEMM")
-    case .automatic:
+    case .emberDefault:
       let given = setting.map { "EMBER_BLAS=\($0)" } ?? "EMBER_BLAS unset"
-      asked = "Ember's choice (\(given)): the first library found whose kernels suit this CPU "
+      if BLASRequest.prefersBuiltIn(features: .current) {
+        return (nil, "Ember's choice (\(given)): the built-in GEMM, whose \(CPUFeatures.current) "
+          + "kernels match or beat a system BLAS on the products of a training step (ember bench "
+          + "gemm-shapes)\nEMBER_BLAS=auto loads the first system BLAS that suits this CPU, "
+          + "EMBER_BLAS=openblas|mkl|blis|PATH a given one")
+      }
+      asked = "Ember's choice (\(given)): no built-in kernels for this CPU's vector units "
+        + "(\(CPUFeatures.current)), so the first library found whose kernels suit it"
+    case .automatic:
+      asked = "EMBER_BLAS=\(setting ?? "auto"): the first library found whose kernels suit this CPU "
         + "(\(CPUFeatures.current))"
     case .library, .path:
       asked = "EMBER_BLAS=\(setting ?? ""): this library only, used even if its kernels do not suit "

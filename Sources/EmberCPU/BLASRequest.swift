@@ -1,13 +1,17 @@
 import Foundation
 
-/// What `EMBER_BLAS` asks for: `openblas`, `mkl`, `blis`, `accelerate`, `none`, a path, or (unset,
-/// empty or `auto`) Ember's own choice.
+/// What `EMBER_BLAS` asks for: `openblas`, `mkl`, `blis`, `accelerate`, `none`, `auto`, a path, or
+/// (unset or empty) Ember's own choice.
 ///
-/// Ember's choice loads the first library in `candidates` whose kernels suit this CPU, passing over an
-/// OpenBLAS whose core does not match and cannot be corrected. A named library or a path is loaded
-/// even then (and the report says so).
+/// Ember's choice is the built-in GEMM wherever it has AVX2 or AVX-512 kernels for the CPU (it
+/// matches or beats the system BLAS on the products of a training step: `ember bench gemm-shapes`),
+/// and otherwise what `auto` does. `auto` loads the first library in `candidates` whose kernels suit
+/// this CPU, passing over an OpenBLAS whose core does not match and cannot be corrected. A named
+/// library or a path is loaded even then (and the report says so).
 public enum BLASRequest: Equatable, Sendable {
-  /// The first sane library in the search order.
+  /// Unset: the built-in GEMM where it has kernels for this CPU's vector units, else `.automatic`.
+  case emberDefault
+  /// `auto`: the first sane library in the search order.
   case automatic
   /// The built-in GEMM; no BLAS is loaded.
   case none
@@ -47,7 +51,8 @@ public enum BLASRequest: Equatable, Sendable {
   public init(_ setting: String?) {
     let value = (setting ?? "").trimmingCharacters(in: .whitespaces)
     switch value.lowercased() {
-    case "", "auto": self = .automatic
+    case "": self = .emberDefault
+    case "auto": self = .automatic
     case "none": self = .none
     default:
       if let family = Family(rawValue: value.lowercased()) {
@@ -67,10 +72,14 @@ public enum BLASRequest: Equatable, Sendable {
     #endif
   }
 
+  /// Whether Ember's choice is the built-in GEMM on a CPU with `features`: its AVX2/AVX-512 kernels
+  /// are tuned, the portable ones are not.
+  public static func prefersBuiltIn(features: CPUFeatures) -> Bool { features.contains(.avx2FMA) }
+
   /// The libraries to try, in order (empty for `.none`).
   var candidates: [String] {
     switch self {
-    case .automatic: return Self.automaticOrder.flatMap(\.candidates)
+    case .emberDefault, .automatic: return Self.automaticOrder.flatMap(\.candidates)
     case .none: return []
     case .library(let family): return family.candidates
     case .path(let path): return [path]
@@ -81,7 +90,7 @@ public enum BLASRequest: Equatable, Sendable {
   var isForced: Bool {
     switch self {
     case .library, .path: return true
-    case .automatic, .none: return false
+    case .emberDefault, .automatic, .none: return false
     }
   }
 }

@@ -20,7 +20,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   private init() {}
 
   public var name: String {
-    "CPU (\(Parallel.threadCount) threads, GEMM: \(BLAS.shared?.name ?? "built-in Swift/C fallback"))"
+    "CPU (\(Parallel.threadCount) threads, GEMM: \(BLAS.shared?.name ?? "built-in, \(BuiltInGemm.kernelName) kernels"))"
   }
 
   public func allocate(count: Int, dtype: DType) -> Buffer {

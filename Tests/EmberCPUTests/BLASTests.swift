@@ -8,6 +8,12 @@ import Testing
     if setting?.lowercased() == "none" {
       #expect(BLAS.shared == nil)
       #expect(BLAS.loadReport.contains("EMBER_BLAS=none"))
+    } else if BLASRequest(setting) == .emberDefault && BLASRequest.prefersBuiltIn(features: .current) {
+      // Ember's choice on a CPU with AVX2/AVX-512 kernels: the built-in GEMM, and the report says how
+      // to load a system BLAS instead.
+      #expect(BLAS.shared == nil)
+      #expect(BLAS.loadReport.contains("the built-in GEMM") && BLAS.loadReport.contains("EMBER_BLAS=auto"),
+              "\(BLAS.loadReport)")
     } else if let blas = BLAS.shared {
       #expect(!blas.name.isEmpty)
       // The first line says what was asked, the last which library loaded and what became of its core.
@@ -27,7 +33,8 @@ import Testing
     let environment = ProcessInfo.processInfo.environment
     let userCore = environment["OPENBLAS_CORETYPE"]
     let report = BLAS.loadReport
-    let automatic = BLASRequest(environment["EMBER_BLAS"]) == .automatic
+    let request = BLASRequest(environment["EMBER_BLAS"])
+    let automatic = request == .automatic || request == .emberDefault
     if automatic, let core = BLAS.shared?.coreName {
       let verdict = OpenBLASCore.verdict(core: core, features: .current)
       #expect(verdict == .matches || verdict == .unknown, "core \(core): \(report)")
@@ -89,16 +96,19 @@ import Testing
   }
 
   @Test func emberBLASParses() {
-    #expect(BLASRequest(nil) == .automatic)
-    #expect(BLASRequest("") == .automatic)
+    #expect(BLASRequest(nil) == .emberDefault)
+    #expect(BLASRequest(" ") == .emberDefault)
     #expect(BLASRequest("auto") == .automatic)
+    #expect(BLASRequest.prefersBuiltIn(features: [.avx2FMA, .avx512F]))
+    #expect(BLASRequest.prefersBuiltIn(features: [.avx2FMA]))
+    #expect(!BLASRequest.prefersBuiltIn(features: []))
     #expect(BLASRequest("None") == .none)
     #expect(BLASRequest("OpenBLAS") == .library(.openblas))
     #expect(BLASRequest("mkl") == .library(.mkl))
     #expect(BLASRequest("blis") == .library(.blis))
     #expect(BLASRequest("/opt/lib/libopenblas.so") == .path("/opt/lib/libopenblas.so"))
     #expect(BLASRequest("libfoo.so") == .path("libfoo.so"))
-    #expect(!BLASRequest.automatic.isForced && !BLASRequest.none.isForced)
+    #expect(!BLASRequest.automatic.isForced && !BLASRequest.none.isForced && !BLASRequest.emberDefault.isForced)
     #expect(BLASRequest.library(.blis).isForced && BLASRequest.path("x").isForced)
     #expect(BLASRequest.none.candidates.isEmpty)
     #expect(BLASRequest.path("x").candidates == ["x"])

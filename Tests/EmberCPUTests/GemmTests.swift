@@ -70,15 +70,15 @@ private func gemmValue(_ dtype: DType, seed: Int) -> (Int, Int, Int) -> Double {
   }
 }
 
-/// Which paths to check: the loaded BLAS (if any) and every fallback micro-kernel this CPU runs.
+/// Which paths to check: the loaded BLAS (if any) and every built-in kernel this CPU runs (AVX2 too on an AVX-512 CPU).
 private func gemmPaths(_ dtype: DType) -> [(name: String, useBLAS: Bool, kernel: Int)] {
   var paths: [(String, Bool, Int)] = [("default", true, -1)]
   guard dtype.isFloatingPoint else { return paths }
   for variant in 0...3 {
     let available = dtype == .float32
-      ? FallbackGemm.float32Kernel(variant: variant) != nil
-      : FallbackGemm.float64Kernel(variant: variant) != nil
-    if available { paths.append(("fallback kernel \(variant)", false, variant)) }
+      ? BuiltInGemm.float32Kernel(variant: variant) != nil
+      : BuiltInGemm.float64Kernel(variant: variant) != nil
+    if available { paths.append(("built-in kernel \(variant)", false, variant)) }
   }
   return paths
 }
@@ -224,15 +224,15 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
 
   /// Every way of cutting C among threads computes the same product (a part can be a single tile).
   @Test func threadGridsCoverEveryTile() {
-    let kernel = FallbackGemm.float32Kernel
+    let kernel = BuiltInGemm.float32Kernel
     for (m, n, k, threads) in [(128, 512, 784, 2), (2048, 16, 64, 4), (16, 4096, 64, 4), (96, 96, 900, 6)] {
-      let grid = FallbackGemm.threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
+      let grid = BuiltInGemm.threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
       #expect(grid.rows * grid.columns == threads, "\(m)×\(n)×\(k) on \(threads) threads: \(grid)")
     }
-    #expect(FallbackGemm.threadGrid(m: 8, n: 8, k: 8, threads: 4, kernel: kernel) == (1, 1))
+    #expect(BuiltInGemm.threadGrid(m: 8, n: 8, k: 8, threads: 4, kernel: kernel) == (1, 1))
     // Tall and skinny C is cut by rows, short and wide C by columns.
-    #expect(FallbackGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1))
-    #expect(FallbackGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2))
+    #expect(BuiltInGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1))
+    #expect(BuiltInGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2))
     let saved = Parallel.threadCount
     defer { Parallel.threadCount = saved }
     for threads in [3, 4] {

@@ -49,14 +49,19 @@ import Testing
     #expect(none.contains("none (built-in GEMM)") && none.contains("EMBER_BLAS=none"), "\(none)")
     let missing = try Self.blasReport(coreType: nil, emberBLAS: "/nonexistent/libblas.so")
     #expect(missing.contains("none (built-in GEMM)") && missing.contains("no BLAS loaded"), "\(missing)")
-    let automatic = try Self.blasReport(coreType: nil, emberBLAS: nil)
-    #expect(automatic.contains("Ember's choice (EMBER_BLAS unset)"), "\(automatic)")
+    let choice = try Self.blasReport(coreType: nil, emberBLAS: nil)
+    #expect(choice.contains("Ember's choice (EMBER_BLAS unset)"), "\(choice)")
+    if BLASRequest.prefersBuiltIn(features: .current) {
+      #expect(choice.contains("none (built-in GEMM)") && choice.contains("EMBER_BLAS=auto"), "\(choice)")
+    }
+    let automatic = try Self.blasReport(coreType: nil, emberBLAS: "auto")
+    #expect(automatic.contains("EMBER_BLAS=auto: the first library found"), "\(automatic)")
   }
 
-  /// With `OPENBLAS_CORETYPE` unset, the OpenBLAS Ember loads runs a core that suits this CPU: the one
-  /// it picked, or the one Ember corrected it to.
+  /// With `OPENBLAS_CORETYPE` unset, the OpenBLAS `EMBER_BLAS=auto` loads runs a core that suits this
+  /// CPU: the one it picked, or the one Ember corrected it to.
   @Test(.enabled(if: openBLASOnAnAVX2Machine)) func openBLASCoreSuitsThisCPU() throws {
-    let report = try Self.blasReport(coreType: nil, emberBLAS: nil)
+    let report = try Self.blasReport(coreType: nil, emberBLAS: "auto")
     // "BLAS: OpenBLAS 0.3.21 (libopenblas.so.0, core SkylakeX)"
     let row = try #require(report.split(separator: "\n").first)
     let core = try #require(row.components(separatedBy: ", core ").last?.dropLast(), "\(report)")
@@ -65,10 +70,10 @@ import Testing
   }
 
   /// `OPENBLAS_CORETYPE=Prescott` set by the user reproduces the mis-detection: Ember leaves the
-  /// variable alone, says the core does not match, and passes the library over unless
-  /// `EMBER_BLAS=openblas` names it.
+  /// variable alone, says the core does not match, and (`EMBER_BLAS=auto`) passes the library over
+  /// unless `EMBER_BLAS=openblas` names it.
   @Test(.enabled(if: openBLASOnAnAVX2Machine)) func userPrescottIsRespectedAndReported() throws {
-    let automatic = try Self.blasReport(coreType: "Prescott", emberBLAS: nil)
+    let automatic = try Self.blasReport(coreType: "Prescott", emberBLAS: "auto")
     #expect(automatic.contains("core Prescott (OPENBLAS_CORETYPE=Prescott"), "\(automatic)")
     #expect(automatic.contains("does not match") && automatic.contains("passed over"), "\(automatic)")
     #expect(!automatic.contains("corrected") && !automatic.contains(", core Prescott)"), "\(automatic)")

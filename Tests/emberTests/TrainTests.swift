@@ -24,8 +24,9 @@ import Testing
   @Test func everyFlagParses() throws {
     let train = try Train.parse([
       "digits", "--epochs", "3", "--batch-size", "64", "--learning-rate", "0.01",
-      "--optimizer", "rmsprop", "--seed", "9", "--output", "/tmp/ember-run",
+      "--optimizer", "rmsprop", "--seed", "9", "--output", "/tmp/ember-run", "--threads", "1",
     ])
+    #expect(train.threads == 1)
     #expect(train.epochs == 3)
     #expect(train.batchSize == 64)
     #expect(train.learningRate == 0.01)
@@ -36,6 +37,7 @@ import Testing
   @Test(arguments: [
     (["mnist"], "Unknown recipe 'mnist'"),
     (["iris", "--epochs", "0"], "--epochs must be between 1 and 100000, got 0"),
+    (["iris", "--threads", "0"], "--threads must be between 1 and 4096, got 0"),
     (["iris", "--batch-size", "0"], "--batch-size must be between 1 and 1000000, got 0"),
     (["iris", "--learning-rate", "0"], "--learning-rate must be a number in (0, 10], got 0.0"),
     (["iris", "--learning-rate", "inf"], "--learning-rate must be a number in (0, 10]"),

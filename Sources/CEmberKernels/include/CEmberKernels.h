@@ -27,6 +27,9 @@ typedef struct {
 // with the AVX-512 tile shape), or NULL when this CPU cannot run it.
 const ember_gemm_f32_ops *ember_gemm_f32_select(int variant);
 const ember_gemm_f64_ops *ember_gemm_f64_select(int variant);
+// FP32 FMA throughput (Peak.c): runs twelve independent FMA chains `iterations` times in the widest
+// registers this CPU has, stores a result in `sink`, and returns the floating-point operations done.
+double ember_fma_chains_f32(long iterations, float *sink);
 // Vector math (VectorMath.c); pointers may not overlap unless equal.
 /// y[i] = exp(x[i]) for float32, about 1 ulp.
 void ember_exp_f32(const float *x, float *y, long n);

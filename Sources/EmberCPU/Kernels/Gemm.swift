@@ -2,7 +2,7 @@ import EmberBackend
 
 /// A float type the GEMM handles: its BLAS routine and its built-in micro-kernel.
 protocol GemmFloat: BinaryFloatingPoint {
-  static var fallbackKernel: FallbackGemm.Kernel<Self> { get }
+  static var builtInKernel: BuiltInGemm.Kernel<Self> { get }
   /// Row-major `cblas_?gemm`: `C = α·op(A)·op(B) + β·C`.
   static func blasGemm(
     _ blas: BLAS, transposeA: Bool, transposeB: Bool, m: Int32, n: Int32, k: Int32, alpha: Self,
@@ -11,7 +11,7 @@ protocol GemmFloat: BinaryFloatingPoint {
 }
 
 extension Float: GemmFloat {
-  static var fallbackKernel: FallbackGemm.Kernel<Float> { FallbackGemm.float32Kernel }
+  static var builtInKernel: BuiltInGemm.Kernel<Float> { BuiltInGemm.float32Kernel }
   static func blasGemm(
     _ blas: BLAS, transposeA: Bool, transposeB: Bool, m: Int32, n: Int32, k: Int32, alpha: Float,
     a: UnsafePointer<Float>, lda: Int32, b: UnsafePointer<Float>, ldb: Int32, beta: Float,
@@ -23,7 +23,7 @@ extension Float: GemmFloat {
 }
 
 extension Double: GemmFloat {
-  static var fallbackKernel: FallbackGemm.Kernel<Double> { FallbackGemm.float64Kernel }
+  static var builtInKernel: BuiltInGemm.Kernel<Double> { BuiltInGemm.float64Kernel }
   static func blasGemm(
     _ blas: BLAS, transposeA: Bool, transposeB: Bool, m: Int32, n: Int32, k: Int32, alpha: Double,
     a: UnsafePointer<Double>, lda: Int32, b: UnsafePointer<Double>, ldb: Int32, beta: Double,
@@ -35,7 +35,7 @@ extension Double: GemmFloat {
 }
 
 /// Batched matrix products (`Backend.matmul`): BLAS for float types when loaded, else the built-in
-/// blocked GEMM (`FallbackGemm`); a plain loop for integers.
+/// blocked GEMM (`BuiltInGemm`); a plain loop for integers.
 enum GemmKernels {
   /// `c[i] = α·a[i]·b[i] + β·c[i]` over every batch index `i`: `a` is `[…, m, k]`, `b` is
   /// `[…, k, n]` and `c` is `[…, m, n]`, all with the same batch axes, each axis with its own
@@ -65,10 +65,10 @@ enum GemmKernels {
     let blas = useBLAS ? BLAS.shared : nil
     switch a.dtype {
     case .float32:
-      let micro = kernel < 0 ? Float.fallbackKernel : FallbackGemm.float32Kernel(variant: kernel)!
+      let micro = kernel < 0 ? Float.builtInKernel : BuiltInGemm.float32Kernel(variant: kernel)!
       floatMatmul(Float.self, a, b, c, product, alpha: alpha, beta: beta, blas: blas, kernel: micro)
     case .float64:
-      let micro = kernel < 0 ? Double.fallbackKernel : FallbackGemm.float64Kernel(variant: kernel)!
+      let micro = kernel < 0 ? Double.builtInKernel : BuiltInGemm.float64Kernel(variant: kernel)!
       floatMatmul(Double.self, a, b, c, product, alpha: alpha, beta: beta, blas: blas, kernel: micro)
     case .int32: integerMatmul(Int32.self, a, b, c, product, alpha: alpha, beta: beta)
     case .int64: integerMatmul(Int64.self, a, b, c, product, alpha: alpha, beta: beta)
@@ -112,11 +112,11 @@ enum GemmKernels {
   /// Multiply-adds per matrix below which a batch is split across threads, one matrix per task
   /// (OpenBLAS keeps such products on the calling thread, so tasks never oversubscribe the cores).
   static let batchParallelLimitBLAS = 1 << 18
-  static let batchParallelLimitFallback = FallbackGemm.parallelThreshold
+  static let batchParallelLimitBuiltIn = BuiltInGemm.parallelThreshold
 
   private static func floatMatmul<T: GemmFloat>(
     _: T.Type, _ a: Operand, _ b: Operand, _ c: Operand, _ p: BatchedProduct, alpha: Double,
-    beta: Double, blas: BLAS?, kernel: FallbackGemm.Kernel<T>
+    beta: Double, blas: BLAS?, kernel: BuiltInGemm.Kernel<T>
   ) {
     let (m, k, n) = (p.m, p.k, p.n)
     if p.count == 0 || m == 0 || n == 0 { return }
@@ -137,15 +137,15 @@ enum GemmKernels {
         scaleMatrix(target, rows: m, columns: n, rowStride: p.cRow, columnStride: p.cColumn, by: betaT)
         return
       }
-      let aMatrix = FallbackGemm.Matrix(base: aBase + p.aOffsets[index], rowStride: p.aRow, columnStride: p.aColumn)
-      let bMatrix = FallbackGemm.Matrix(base: bBase + p.bOffsets[index], rowStride: p.bRow, columnStride: p.bColumn)
+      let aMatrix = BuiltInGemm.Matrix(base: aBase + p.aOffsets[index], rowStride: p.aRow, columnStride: p.aColumn)
+      let bMatrix = BuiltInGemm.Matrix(base: bBase + p.bOffsets[index], rowStride: p.bRow, columnStride: p.bColumn)
       if useBLAS, let blas, cDirect {
         blasProduct(blas, m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: target, ldc: ldc,
                     alpha: alphaT, beta: betaT)
         return
       }
       if cDirect && !useBLAS {
-        FallbackGemm.gemm(m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: target, ldc: ldc,
+        BuiltInGemm.gemm(m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: target, ldc: ldc,
                           alpha: alphaT, beta: betaT, kernel: kernel, threaded: threaded)
         return
       }
@@ -155,7 +155,7 @@ enum GemmKernels {
       if useBLAS, let blas {
         blasProduct(blas, m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: scratch, ldc: n, alpha: 1, beta: 0)
       } else {
-        FallbackGemm.gemm(m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: scratch, ldc: n,
+        BuiltInGemm.gemm(m: m, n: n, k: k, a: aMatrix, b: bMatrix, c: scratch, ldc: n,
                           kernel: kernel, threaded: threaded)
       }
       for i in 0..<m {
@@ -167,7 +167,7 @@ enum GemmKernels {
         }
       }
     }
-    let limit = useBLAS ? batchParallelLimitBLAS : batchParallelLimitFallback
+    let limit = useBLAS ? batchParallelLimitBLAS : batchParallelLimitBuiltIn
     if p.count > 1 && work <= limit {
       Parallel.forEachChunk(p.count, costPerItem: Swift.max(work, 1)) { range in
         for index in range { one(index, false) }
@@ -202,13 +202,13 @@ enum GemmKernels {
   }
 
   private static func blasProduct<T: GemmFloat>(
-    _ blas: BLAS, m: Int, n: Int, k: Int, a: FallbackGemm.Matrix<T>, b: FallbackGemm.Matrix<T>,
+    _ blas: BLAS, m: Int, n: Int, k: Int, a: BuiltInGemm.Matrix<T>, b: BuiltInGemm.Matrix<T>,
     c: UnsafeMutablePointer<T>, ldc: Int, alpha: T, beta: T
   ) {
     var scratch: [UnsafeMutablePointer<T>] = []
     defer { for pointer in scratch { pointer.deallocate() } }
     // A matrix BLAS cannot read in place is copied row-major first.
-    func readable(_ x: FallbackGemm.Matrix<T>, rows: Int, columns: Int)
+    func readable(_ x: BuiltInGemm.Matrix<T>, rows: Int, columns: Int)
       -> (base: UnsafePointer<T>, transposed: Bool, ld: Int)
     {
       if let (transposed, ld) = blasLayout(

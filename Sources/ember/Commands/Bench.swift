@@ -11,7 +11,9 @@ struct Bench: ParsableCommand {
     discussion: """
       Prints {"results": {WORKLOAD: {"THREADS": {metrics}}}} to standard output (progress goes to \
       standard error). Every workload also reports "peak_bytes": the most memory its tensors held \
-      at once (the backend's buffer statistics). \
+      at once (the backend's buffer statistics), and a workload that reports "gflops" also reports \
+      "share_of_peak": those GFLOP/s over the machine's FP32 FMA peak on the same threads, measured \
+      once per run as ../shared/bench/peak.c does ("fp32_fma_peak_gflops" under "machine"). \
       Workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", ")).
       """)
 
@@ -52,6 +54,7 @@ struct Bench: ParsableCommand {
     if let threads { Parallel.threadCount = threads }
     let threadKey = String(Parallel.threadCount)
     var results: [(key: String, value: JSONValue)] = []
+    var peak: Double? = nil
     for name in workloads where !results.contains(where: { $0.key == name }) {
       let workload = BenchWorkload.named(name)!  // checked in validate()
       Self.log("ember bench: \(name) (\(threadKey) thread\(threadKey == "1" ? "" : "s"))…")
@@ -59,13 +62,31 @@ struct Bench: ParsableCommand {
       let before = backend.memoryStatistics.currentBytes
       backend.resetPeakMemory()
       var metrics = workload.run()
-      let peak = backend.memoryStatistics.peakBytes
-      if case .object(let members) = metrics {
-        metrics = .object(members + [("peak_bytes", .number(Double(peak - before)))])
+      let peakBytes = backend.memoryStatistics.peakBytes
+      if case .object(var members) = metrics {
+        if let rate = members.first(where: { $0.key == "gflops" })?.value {
+          let fmaPeak = peak ?? FMAPeak.gflops()
+          peak = fmaPeak
+          members.append(("share_of_peak", Self.share(rate, of: fmaPeak)))
+        }
+        metrics = .object(members + [("peak_bytes", .number(Double(peakBytes - before)))])
       }
       results.append((name, .object([(threadKey, metrics)])))
     }
-    print(JSONValue.object([("results", .object(results))]).rendered())
+    var document: [(key: String, value: JSONValue)] = [("results", .object(results))]
+    if let peak {
+      document.append(("machine", .object([("fp32_fma_peak_gflops", .object([(threadKey, .number(peak))]))])))
+    }
+    print(JSONValue.object(document).rendered())
+  }
+
+  /// `rate` (a number, or an object of numbers) divided by `peak`, in the same shape.
+  static func share(_ rate: JSONValue, of peak: Double) -> JSONValue {
+    switch rate {
+    case .number(let value): return .number(value / peak)
+    case .object(let members): return .object(members.map { ($0.key, share($0.value, of: peak)) })
+    default: return rate
+    }
   }
 
   private static var knownNames: String { BenchWorkload.all.map(\.name).joined(separator: ", ") }

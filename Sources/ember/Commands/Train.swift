@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ember
+import EmberCPU
 import Foundation
 
 /// `ember train <recipe>`: trains one of the built-in model recipes on real data, prints the test
@@ -53,6 +54,9 @@ struct Train: ParsableCommand {
   @Option(help: "tabular: classification or regression (default: by the target's cells).")
   var task: TaskOption?
 
+  @Option(help: "Threads for Ember's kernels and BLAS (default: all active cores).")
+  var threads: Int?
+
   /// `--task`'s values.
   enum TaskOption: String, CaseIterable, ExpressibleByArgument {
     case classification, regression
@@ -62,6 +66,9 @@ struct Train: ParsableCommand {
     guard let recipeType = Recipes.named(recipe) else {
       throw ValidationError(
         "Unknown recipe '\(recipe)'. Known recipes: \(Recipes.names.joined(separator: ", ")).")
+    }
+    if let threads, !(1...4096).contains(threads) {
+      throw ValidationError("--threads must be between 1 and 4096, got \(threads).")
     }
     if let epochs, !(1...100_000).contains(epochs) {
       throw ValidationError("--epochs must be between 1 and 100000, got \(epochs).")
@@ -104,6 +111,7 @@ struct Train: ParsableCommand {
 
   func run() throws {
     let recipeType = Recipes.named(recipe)!  // checked in validate()
+    if let threads { Parallel.threadCount = threads }
     let defaults = recipeType.defaults
     let settings = TrainingSettings(
       recipe: recipe,

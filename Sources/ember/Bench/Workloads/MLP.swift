@@ -37,7 +37,7 @@ extension BenchWorkload {
         optimizer.update(model, along: loss.backward())
       }
     }
-    return .object(timing.stepMetrics(batchSize: batchSize))
+    return .object(timing.stepMetrics(batchSize: batchSize, flopsPerSample: 3 * mlpForwardFlops))
   }
 
   /// The MLP's forward pass in inference mode at batch 1024.
@@ -55,19 +55,28 @@ extension BenchWorkload {
       let logits = withoutGradients { model(batch.inputs) }
       logits.backend.synchronize()
     }
-    return .object(timing.stepMetrics(batchSize: batchSize))
+    return .object(timing.stepMetrics(batchSize: batchSize, flopsPerSample: mlpForwardFlops))
   }
 }
 
+/// Multiply-adds ×2 of one sample's forward pass through the MLP (a train step counts 3×: forward,
+/// input gradient, weight gradient), as `anchors.py` counts them.
+private let mlpForwardFlops: Double = 2 * Double(784 * 512 + 512 * 512 + 512 * 10)
+
 extension Timing {
-  /// The model workloads' metrics: samples/s at the median step and the step times in ms.
-  func stepMetrics(batchSize: Int) -> [(key: String, value: JSONValue)] {
-    [
+  /// The model workloads' metrics: samples/s at the median step, the step times in ms and, given
+  /// the matrix flops of one sample, the GFLOP/s those samples/s make.
+  func stepMetrics(batchSize: Int, flopsPerSample: Double? = nil) -> [(key: String, value: JSONValue)] {
+    var metrics: [(key: String, value: JSONValue)] = [
       ("samples_per_s", .number(Double(batchSize) / median)),
       ("step_ms_median", .number(median * 1e3)),
       ("step_ms_min", .number(min * 1e3)),
       ("step_ms_max", .number(max * 1e3)),
       ("samples", .number(Double(samples))),
     ]
+    if let flopsPerSample {
+      metrics.append(("gflops", .number(Double(batchSize) / median * flopsPerSample / 1e9)))
+    }
+    return metrics
   }
 }

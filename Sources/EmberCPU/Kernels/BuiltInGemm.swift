@@ -7,7 +7,7 @@ import CEmberKernels
 /// panels) → rows in blocks of `mc` (pack A into `mr`-tall panels) → the C block function over the
 /// micro-tiles. Threads each take one part of a grid over C (`threadGrid`), chosen so the slowest
 /// part's multiply-adds and packing are least, and run the blocked product on it.
-enum FallbackGemm {
+enum BuiltInGemm {
   /// One instruction set's GEMM inner loops (Sources/CEmberKernels/Gemm.c) for a generic element type.
   struct Kernel<T> {
     /// Rows of one tile (values per step of a packed A panel).
@@ -26,6 +26,12 @@ enum FallbackGemm {
   static let float32Kernel: Kernel<Float> = float32Kernel(variant: -1)!
   /// The best float64 kernel for this CPU.
   static let float64Kernel: Kernel<Double> = float64Kernel(variant: -1)!
+
+  /// The instruction set of the kernels this CPU runs (`AVX-512`, `AVX2+FMA` or `portable`).
+  static var kernelName: String {
+    let features = CPUFeatures.current
+    return features.contains(.avx512F) ? "AVX-512" : features.contains(.avx2FMA) ? "AVX2+FMA" : "portable"
+  }
 
   /// The float32 kernel `variant` (-1 best, 0 portable, 1 AVX2, 2 AVX-512, 3 portable with the
   /// AVX-512 tile shape), or `nil` when this CPU cannot run it.

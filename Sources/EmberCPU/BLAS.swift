@@ -79,6 +79,23 @@ public final class BLAS: @unchecked Sendable {
   /// The libraries tried in order when `EMBER_BLAS` is unset.
   static var candidates: [String] { BLASRequest.automatic.candidates }
 
+  /// A sane system BLAS to compare the built-in GEMM with (`ember bench gemm-shapes`): the loaded
+  /// one, or else the first library `EMBER_BLAS=auto` would load (`nil` under `EMBER_BLAS=none` or
+  /// when there is none). Ember's kernels never use it unless it is also `shared`.
+  public static let comparison: BLAS? = {
+    if let shared { return shared }
+    let request = BLASRequest(ProcessInfo.processInfo.environment["EMBER_BLAS"])
+    if request == .none { return nil }
+    for path in BLASRequest.automatic.candidates {
+      let userCore = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+      if case .loaded(let blas, _) = open(path, forced: false, userCoreType: userCore) {
+        blas.setThreadCount(Parallel.threadCount)
+        return blas
+      }
+    }
+    return nil
+  }()
+
   private static func load() -> (blas: BLAS?, report: String) {
     let environment = ProcessInfo.processInfo.environment
     let setting = environment["EMBER_BLAS"]

@@ -31,6 +31,18 @@ public enum Parallel {
     }
   }
 
+  /// Runs `body(thread)` once on each of `threads` (at most `threadCount`) threads of the pool, the
+  /// caller being thread 0: for loops that hand out their own work through a shared counter, so a
+  /// thread that other processes slow down takes less of it.
+  public static func onThreads(_ threads: Int, _ body: (Int) -> Void) {
+    let count = Swift.min(threads, configuredThreads)
+    if count <= 1 {
+      body(0)
+      return
+    }
+    withoutActuallyEscaping(body) { body in pool(threads: configuredThreads).run(pieces: count, body) }
+  }
+
   /// Runs `body(chunkStart..<chunkEnd)` over `0..<count` in about `threadCount` pieces when the loop is
   /// worth splitting (`count * costPerItem` ≥ `threshold`), otherwise inline on the caller's thread.
   @inline(__always)

@@ -69,7 +69,8 @@ enum BuiltInGemm {
   }
 
   /// Multiply-adds below which a product runs on one thread.
-  static let parallelThreshold = 1 << 20
+  /// (The pool forks and joins in about a microsecond: `ember bench parallel`.)
+  static let parallelThreshold = 1 << 18
 
   /// `c = α·a·b + β·c` for an `m`×`k` `a` and a `k`×`n` `b` (any strides) into row-major `c` with
   /// leading dimension `ldc` (β = 0 never reads `c`); splits across `Parallel.threadCount` threads

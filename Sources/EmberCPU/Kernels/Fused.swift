@@ -354,7 +354,7 @@ private struct FusedExecutor<T: KernelFloat> {
       let pieces = Swift.min(blocks, threads * 8)
       let chunk = (blocks + pieces - 1) / pieces
       let queue = PieceQueue(count: pieces)
-      DispatchQueue.concurrentPerform(iterations: Swift.min(threads, pieces)) { _ in
+      Parallel.onThreads(Swift.min(threads, pieces)) { _ in
         while let piece = queue.next() {
           let start = piece &* chunk
           if start < blocks { runBlocks(start..<Swift.min(blocks, start &+ chunk)) }

@@ -51,6 +51,14 @@ enum GemmKernels {
     _ a: Operand, _ b: Operand, to c: Operand, alpha: Double = 1, beta: Double = 0, useBLAS: Bool,
     kernel: Int = -1
   ) {
+    matmul(a, b, to: c, alpha: alpha, beta: beta, blas: useBLAS ? BLAS.shared : nil, kernel: kernel)
+  }
+
+  /// As `matmul(_:_:to:alpha:beta:)` through `blas` for float types (the built-in GEMM when `nil`).
+  static func matmul(
+    _ a: Operand, _ b: Operand, to c: Operand, alpha: Double = 1, beta: Double = 0, blas: BLAS?,
+    kernel: Int = -1
+  ) {
     let rank = c.layout.rank
     precondition(rank >= 2 && a.layout.rank == rank && b.layout.rank == rank,
                  "matmul: expected [batch…, m, k] · [batch…, k, n], got \(a.shape) and \(b.shape)")
@@ -62,7 +70,6 @@ enum GemmKernels {
     precondition(a.dtype == b.dtype && a.dtype == c.dtype,
                  "matmul: dtypes \(a.dtype), \(b.dtype) and \(c.dtype) differ")
     let product = BatchedProduct(a: a.layout, b: b.layout, c: c.layout, m: m, k: k, n: n)
-    let blas = useBLAS ? BLAS.shared : nil
     switch a.dtype {
     case .float32:
       let micro = kernel < 0 ? Float.builtInKernel : BuiltInGemm.float32Kernel(variant: kernel)!
@@ -112,7 +119,7 @@ enum GemmKernels {
   /// Multiply-adds per matrix below which a batch is split across threads, one matrix per task
   /// (OpenBLAS keeps such products on the calling thread, so tasks never oversubscribe the cores).
   static let batchParallelLimitBLAS = 1 << 18
-  static let batchParallelLimitBuiltIn = BuiltInGemm.parallelThreshold
+  static let batchParallelLimitBuiltIn = 1 << 20
 
   private static func floatMatmul<T: GemmFloat>(
     _: T.Type, _ a: Operand, _ b: Operand, _ c: Operand, _ p: BatchedProduct, alpha: Double,

@@ -9,7 +9,8 @@ public enum GemmBenchmark {
     case `default`
     /// The built-in GEMM, even when a BLAS is loaded.
     case builtIn = "built_in"
-    /// The loaded BLAS (`nil` results when none is).
+    /// A system BLAS: the loaded one, or else the one `EMBER_BLAS=auto` would load (`BLAS.comparison`;
+    /// `nil` results when there is none).
     case blas
   }
 
@@ -24,14 +25,21 @@ public enum GemmBenchmark {
 
   /// GFLOP/s of `batch` products `C = op(A)·op(B)` of `m`×`k` by `k`×`n` float32 matrices on `path`
   /// (`transposeA`: A is read through a transposed view of a `k`×`m` matrix; likewise B of an
-  /// `n`×`k` one), timed as `gflops(n:)` does; `nil` for `.blas` when no BLAS is loaded.
+  /// `n`×`k` one), timed as `gflops(n:)` does; `nil` for `.blas` when there is no system BLAS.
   public static func gflops(
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, batch: Int = 1,
     path: Path = .default, samples: Int = 7, warmup: Int = 3, minSampleSeconds: Double = 0.25
   ) -> Double? {
     precondition(m > 0 && n > 0 && k > 0 && batch > 0 && samples > 0,
                  "GemmBenchmark: sizes \(m)×\(n)×\(k)×\(batch) and samples \(samples) must be positive")
-    if path == .blas && BLAS.shared == nil { return nil }
+    let blas: BLAS?
+    switch path {
+    case .default: blas = BLAS.shared
+    case .builtIn: blas = nil
+    case .blas:
+      guard let comparison = BLAS.comparison else { return nil }
+      blas = comparison
+    }
     func matrix(_ rows: Int, _ columns: Int, transposed: Bool) -> Operand {
       let count = batch * rows * columns
       let buffer = Buffer(
@@ -50,18 +58,17 @@ public enum GemmBenchmark {
     }
     let a = matrix(m, k, transposed: transposeA), b = matrix(k, n, transposed: transposeB)
     let c = matrix(m, n, transposed: false)
-    let useBLAS = path != .builtIn
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
-    for _ in 0..<warmup { GemmKernels.matmul(a, b, to: c, useBLAS: useBLAS) }
+    for _ in 0..<warmup { GemmKernels.matmul(a, b, to: c, blas: blas) }
     // As the reference (anchors.py) does: each sample repeats the product for ≥ `minSampleSeconds`
     // and takes the mean, so a fast product is not dominated by the timer and thread wake-ups.
     var start = now()
-    GemmKernels.matmul(a, b, to: c, useBLAS: useBLAS)
+    GemmKernels.matmul(a, b, to: c, blas: blas)
     let repeats = Swift.max(1, Int(minSampleSeconds / Swift.max(now() - start, 1e-6)))
     var times: [Double] = []
     for _ in 0..<samples {
       start = now()
-      for _ in 0..<repeats { GemmKernels.matmul(a, b, to: c, useBLAS: useBLAS) }
+      for _ in 0..<repeats { GemmKernels.matmul(a, b, to: c, blas: blas) }
       times.append((now() - start) / Double(repeats))
     }
     times.sort()

@@ -49,8 +49,9 @@ struct GemmShape: Sendable {
 }
 
 extension BenchWorkload {
-  /// GFLOP/s of every training-step product on the default path, the built-in GEMM and the loaded
-  /// BLAS (when one is), with the default's ratio to the faster of the two.
+  /// GFLOP/s of every training-step product on the default path, the built-in GEMM and a system
+  /// BLAS (`BLAS.comparison`: the one `EMBER_BLAS=auto` loads, when there is one), with the
+  /// default's ratio to the faster of the two.
   static let gemmShapes = BenchWorkload(
     name: "gemm-shapes",
     summary: "the GEMMs of the mlp, cnn, lstm and transformer train steps: built-in vs BLAS (GFLOP/s)"
@@ -64,7 +65,7 @@ extension BenchWorkload {
       }
       let builtIn = rate(.builtIn)!
       let blas = rate(.blas)
-      let chosen = blas == nil ? builtIn : rate(.default)!
+      let chosen = BLAS.shared == nil ? builtIn : rate(.default)!
       var fields: [(key: String, value: JSONValue)] = [
         ("m", .number(Double(shape.m))), ("n", .number(Double(shape.n))),
         ("k", .number(Double(shape.k))), ("op", .string(shape.op)),
@@ -77,6 +78,9 @@ extension BenchWorkload {
       }
       return (shape.name, .object(fields))
     }
-    return .object([("blas", .string(BLAS.shared?.name ?? "none")), ("shapes", .object(shapes))])
+    return .object([
+      ("default_gemm", .string(BLAS.shared?.name ?? "built-in")),
+      ("blas", .string(BLAS.comparison?.name ?? "none")), ("shapes", .object(shapes)),
+    ])
   }
 }

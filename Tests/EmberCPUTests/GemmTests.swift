@@ -222,26 +222,37 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
     }
   }
 
-  /// Every way of cutting C among threads computes the same product (a part can be a single tile).
+  /// Every way of cutting the product among threads computes the same result (a part can be a
+  /// single tile, or a slice of the depth summed afterwards).
   @Test func threadGridsCoverEveryTile() {
     let kernel = BuiltInGemm.float32Kernel
     for (m, n, k, threads) in [(128, 512, 784, 2), (2048, 16, 64, 4), (16, 4096, 64, 4), (96, 96, 900, 6)] {
       let grid = BuiltInGemm.threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
-      #expect(grid.rows * grid.columns == threads, "\(m)×\(n)×\(k) on \(threads) threads: \(grid)")
+      #expect(grid.rows * grid.columns * grid.depth == threads, "\(m)×\(n)×\(k) on \(threads) threads: \(grid)")
     }
-    #expect(BuiltInGemm.threadGrid(m: 8, n: 8, k: 8, threads: 4, kernel: kernel) == (1, 1))
-    // Tall and skinny C is cut by rows, short and wide C by columns.
-    #expect(BuiltInGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1))
-    #expect(BuiltInGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2))
+    #expect(BuiltInGemm.threadGrid(m: 8, n: 8, k: 8, threads: 4, kernel: kernel) == (1, 1, 1))
+    // Tall and skinny C is cut by rows, short and wide C by columns, a small C over a long k by depth.
+    #expect(BuiltInGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1, 1))
+    #expect(BuiltInGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2, 1))
+    #expect(BuiltInGemm.threadGrid(m: 32, n: 9, k: 86528, threads: 2, kernel: kernel) == (1, 1, 2))
     let saved = Parallel.threadCount
     defer { Parallel.threadCount = saved }
-    for threads in [3, 4] {
+    for threads in [2, 3, 4] {
       Parallel.threadCount = threads
       let a = gemmOperand(.float32, batch: 1, rows: 150, columns: 100, strides: rowMajor(1, 150, 100),
                           value: gemmValue(.float32, seed: 15))
       let b = gemmOperand(.float32, batch: 1, rows: 100, columns: 160, strides: columnMajor(1, 100, 160),
                           value: gemmValue(.float32, seed: 16))
       checkMatmul(a, b)
+      // A small C over a long depth: cut by depth, parts summed into C (with α and β).
+      for dtype in [DType.float32, .float64] {
+        let wide = gemmOperand(dtype, batch: 1, rows: 20, columns: 9000, strides: columnMajor(1, 20, 9000),
+                               value: gemmValue(dtype, seed: 17))
+        let tall = gemmOperand(dtype, batch: 1, rows: 9000, columns: 12, strides: rowMajor(1, 9000, 12),
+                               value: gemmValue(dtype, seed: 18))
+        checkMatmul(wide, tall, alpha: 0.5, beta: -1.5)
+        checkMatmul(wide, tall)
+      }
     }
   }
 

@@ -89,25 +89,52 @@ enum BuiltInGemm {
     }
     let threads = threaded ? Parallel.threadCount : 1
     let grid = threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
-    if grid.rows * grid.columns == 1 {
+    let parts = grid.rows * grid.columns * grid.depth
+    if parts == 1 {
       serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, kernel: kernel)
       return
     }
-    // One task per thread, each a whole blocked product over its own part of C: one fork/join per
-    // product, and each thread packs only the A rows and B columns its part reads.
+    // One task per thread, each a whole blocked product over its own part of C (and of the depth):
+    // one fork/join per product, and each thread packs only the A and B its part reads. Depth parts
+    // after the first write α·AᵢBᵢ to scratch, added into C once every part is done.
     let rowStep = (m + kernel.mr - 1) / kernel.mr
     let columnStep = (n + kernel.nr - 1) / kernel.nr
-    Parallel.forEachChunk(grid.rows * grid.columns, threshold: 0) { tasks in
+    let scratchCount = m * n
+    let scratch = grid.depth > 1
+      ? UnsafeMutablePointer<T>.allocate(capacity: (grid.depth - 1) * scratchCount) : nil
+    defer { scratch?.deallocate() }
+    Parallel.forEachChunk(parts, threshold: 0) { tasks in
       for task in tasks {
-        let (ti, tj) = task.quotientAndRemainder(dividingBy: grid.columns)
+        let (tileTask, tk) = task.quotientAndRemainder(dividingBy: grid.depth)
+        let (ti, tj) = tileTask.quotientAndRemainder(dividingBy: grid.columns)
         let rows = share(ti, of: rowStep, parts: grid.rows)
         let columns = share(tj, of: columnStep, parts: grid.columns)
+        let depth = share(tk, of: k, parts: grid.depth)
         let (r0, r1) = (rows.lowerBound * kernel.mr, Swift.min(m, rows.upperBound * kernel.mr))
         let (c0, c1) = (columns.lowerBound * kernel.nr, Swift.min(n, columns.upperBound * kernel.nr))
         if r0 >= r1 || c0 >= c1 { continue }
-        serial(m: r1 - r0, n: c1 - c0, k: k, a: a.offset(rows: r0, columns: 0),
-               b: b.offset(rows: 0, columns: c0), c: c + r0 * ldc + c0, ldc: ldc, alpha: alpha,
-               beta: beta, kernel: kernel)
+        let (target, ld, partBeta) = tk == 0
+          ? (c + r0 * ldc + c0, ldc, beta)
+          : (scratch! + (tk - 1) * scratchCount + r0 * n + c0, n, T(0))
+        if depth.isEmpty {
+          for i in 0..<(r1 - r0) { (target + i * ld).update(repeating: 0, count: c1 - c0) }
+          continue
+        }
+        serial(m: r1 - r0, n: c1 - c0, k: depth.count,
+               a: a.offset(rows: r0, columns: depth.lowerBound),
+               b: b.offset(rows: depth.lowerBound, columns: c0), c: target, ldc: ld,
+               alpha: alpha, beta: partBeta, kernel: kernel)
+      }
+    }
+    if let scratch {
+      Parallel.forEachChunk(m, costPerItem: n * (grid.depth - 1)) { rowRange in
+        for i in rowRange {
+          let row = c + i * ldc
+          for part in 0..<(grid.depth - 1) {
+            let source = scratch + part * scratchCount + i * n
+            for j in 0..<n { row[j] += source[j] }
+          }
+        }
       }
     }
   }
@@ -117,24 +144,33 @@ enum BuiltInGemm {
     (index * count / parts)..<((index + 1) * count / parts)
   }
 
-  /// How to cut C among `threads` threads: `rows`×`columns` parts, the grid whose slowest part
-  /// (its tiles' multiply-adds plus what it packs) is cheapest; 1×1 for a product too small to split.
+  /// How to cut the product among `threads` threads: `rows`×`columns` parts of C, each over
+  /// `depth` parts of k (summed afterwards), the grid whose slowest part (its tiles' multiply-adds,
+  /// what it packs, and its share of summing the depth parts) is cheapest; 1×1×1 for a product too
+  /// small to split. Cutting the depth suits a small C over a long k (a weight gradient summed over
+  /// a batch of positions).
   static func threadGrid<T>(m: Int, n: Int, k: Int, threads: Int, kernel: Kernel<T>)
-    -> (rows: Int, columns: Int)
+    -> (rows: Int, columns: Int, depth: Int)
   {
-    if threads <= 1 || m &* n &* k < parallelThreshold { return (1, 1) }
+    if threads <= 1 || m &* n &* k < parallelThreshold { return (1, 1, 1) }
     let rowTiles = (m + kernel.mr - 1) / kernel.mr
     let columnTiles = (n + kernel.nr - 1) / kernel.nr
-    // Packing an element costs about as much as this many multiply-adds in a tile.
-    let packCost = 6
-    var best = (rows: 1, columns: 1), bestCost = Int.max
-    for rows in 1...threads where threads % rows == 0 {
-      let columns = threads / rows
-      if rows > rowTiles || columns > columnTiles { continue }
-      let tileRows = (rowTiles + rows - 1) / rows * kernel.mr
-      let tileColumns = (columnTiles + columns - 1) / columns * kernel.nr
-      let cost = tileRows * tileColumns * k + packCost * k * (tileRows + tileColumns)
-      if cost < bestCost { (best, bestCost) = ((rows, columns), cost) }
+    // Packing an element costs about as much as this many multiply-adds in a tile; summing a
+    // scratch element into C about as much as this many.
+    let packCost = 6, sumCost = 8
+    var best = (rows: 1, columns: 1, depth: 1), bestCost = Int.max
+    for depth in 1...threads where threads % depth == 0 && k >= 64 * depth {
+      let tiles = threads / depth
+      for rows in 1...tiles where tiles % rows == 0 {
+        let columns = tiles / rows
+        if rows > rowTiles || columns > columnTiles { continue }
+        let tileRows = (rowTiles + rows - 1) / rows * kernel.mr
+        let tileColumns = (columnTiles + columns - 1) / columns * kernel.nr
+        let steps = (k + depth - 1) / depth
+        let cost = tileRows * tileColumns * steps + packCost * steps * (tileRows + tileColumns)
+          + (depth > 1 ? sumCost * m * n * (depth - 1) / threads : 0)
+        if cost < bestCost { (best, bestCost) = ((rows, columns, depth), cost) }
+      }
     }
     return best
   }

@@ -139,7 +139,7 @@ EMBER_GEMM_INLINE void ember_pack_rows8_f32(const float *src, long stride, long 
         for (int g = 0; g < MR_; g += 8) {                                                         \
           long left = valid - g < 0 ? 0 : valid - g;                                               \
           ember_pack_rows8_f32((const float *)(src + g * rs), rs, left < 8 ? left : 8, depth,     \
-                               (float *)(panel + g), MR_, 8);                                      \
+                               (float *)(panel + g), MR_, MR_ - g < 8 ? MR_ - g : 8);              \
         }                                                                                          \
       } else if (rs == 1 && valid == MR_) {                                                        \
         for (long p = 0; p < depth; p++) memcpy(panel + p * MR_, src + p * cs, MR_ * sizeof(T));   \
@@ -184,6 +184,8 @@ EMBER_GEMM_DEFINE(sgemm_generic, EMBER_NO_ATTR, float, f32x8, 6, 2, 1)
 EMBER_GEMM_DEFINE(dgemm_generic, EMBER_NO_ATTR, double, f64x4, 6, 2, 0)
 // The AVX-512 tile shape compiled without target attributes, so tests check its packing on any CPU.
 EMBER_GEMM_DEFINE(sgemm_generic_wide, EMBER_NO_ATTR, float, f32x16, 8, 2, 1)
+// The narrow AVX-512 tile shape without target attributes (tests).
+EMBER_GEMM_DEFINE(sgemm_generic_narrow, EMBER_NO_ATTR, float, f32x16, 16, 1, 1)
 EMBER_GEMM_DEFINE(dgemm_generic_wide, EMBER_NO_ATTR, double, f64x8, 8, 2, 0)
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -194,6 +196,10 @@ EMBER_GEMM_DEFINE(dgemm_avx2, __attribute__((target("avx2,fma"))), double, f64x4
 // 8×32 floats (8×16 doubles) in zmm registers: 16 accumulators; 8 rows keep batch-sized (multiple
 // of 8) products free of padded tiles.
 EMBER_GEMM_DEFINE(sgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), float, f32x16, 8, 2, 1)
+// Narrow tiles for products with few columns (n ≤ half the wide tile: a 10-class output, a 3×3
+// convolution's 9 taps): 16×16 floats (one zmm per row) and 12×8 (one ymm per row).
+EMBER_GEMM_DEFINE(sgemm_avx512_narrow, __attribute__((target("avx512f,avx512vl,fma"))), float, f32x16, 16, 1, 1)
+EMBER_GEMM_DEFINE(sgemm_avx2_narrow, __attribute__((target("avx2,fma"))), float, f32x8, 12, 1, 1)
 EMBER_GEMM_DEFINE(dgemm_avx512, __attribute__((target("avx512f,avx512vl,fma"))), double, f64x8, 8, 2, 0)
 #endif
 
@@ -213,19 +219,22 @@ static int ember_gemm_supported(int variant) {
   }
 }
 
-#define EMBER_GEMM_OPS(NAME, MR_, ID)                                                             \
+#define EMBER_GEMM_OPS(NAME, MR_, ID, NARROW)                                                     \
   static const ember_gemm_##ID##_ops NAME##_ops = {MR_, NAME##_NR, NAME##_pack_a, NAME##_pack_b,   \
-                                                    NAME##_block};
+                                                    NAME##_block, NARROW};
 
-EMBER_GEMM_OPS(sgemm_generic, 6, f32)
-EMBER_GEMM_OPS(sgemm_generic_wide, 8, f32)
-EMBER_GEMM_OPS(dgemm_generic, 6, f64)
-EMBER_GEMM_OPS(dgemm_generic_wide, 8, f64)
+EMBER_GEMM_OPS(sgemm_generic_narrow, 16, f32, 0)
+EMBER_GEMM_OPS(sgemm_generic, 6, f32, 0)
+EMBER_GEMM_OPS(sgemm_generic_wide, 8, f32, &sgemm_generic_narrow_ops)
+EMBER_GEMM_OPS(dgemm_generic, 6, f64, 0)
+EMBER_GEMM_OPS(dgemm_generic_wide, 8, f64, 0)
 #ifdef EMBER_GEMM_X86
-EMBER_GEMM_OPS(sgemm_avx2, 6, f32)
-EMBER_GEMM_OPS(sgemm_avx512, 8, f32)
-EMBER_GEMM_OPS(dgemm_avx2, 6, f64)
-EMBER_GEMM_OPS(dgemm_avx512, 8, f64)
+EMBER_GEMM_OPS(sgemm_avx2_narrow, 12, f32, 0)
+EMBER_GEMM_OPS(sgemm_avx512_narrow, 16, f32, 0)
+EMBER_GEMM_OPS(sgemm_avx2, 6, f32, &sgemm_avx2_narrow_ops)
+EMBER_GEMM_OPS(sgemm_avx512, 8, f32, &sgemm_avx512_narrow_ops)
+EMBER_GEMM_OPS(dgemm_avx2, 6, f64, 0)
+EMBER_GEMM_OPS(dgemm_avx512, 8, f64, 0)
 #endif
 
 const ember_gemm_f32_ops *ember_gemm_f32_select(int variant) {

@@ -256,6 +256,29 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
     }
   }
 
+  /// Products with few columns take the narrow tile where the instruction set has one (the size
+  /// tables above, with n = 1…16, then check its packing, edge tiles and transposes on every kernel).
+  @Test func fewColumnsTakeTheNarrowTile() {
+    for variant in 0...3 {
+      guard let kernel = BuiltInGemm.float32Kernel(variant: variant) else { continue }
+      let narrow = kernel.fitting(columns: kernel.nr / 2)
+      if let expected = kernel.narrow {
+        #expect(narrow.nr == expected.nr && narrow.nr < kernel.nr && narrow.mr > kernel.mr, "variant \(variant)")
+      } else {
+        #expect(narrow.nr == kernel.nr, "variant \(variant)")
+      }
+      #expect(kernel.fitting(columns: kernel.nr / 2 + 1).nr == kernel.nr)
+    }
+    if CPUFeatures.current.contains(.avx512F) { #expect(BuiltInGemm.float32Kernel.narrow?.mr == 16) }
+    for (m, k, n) in [(700, 400, 9), (37, 60, 16), (13, 9, 3)] {
+      let a = gemmOperand(.float32, batch: 1, rows: m, columns: k, strides: rowMajor(1, m, k),
+                          value: gemmValue(.float32, seed: 19))
+      let b = gemmOperand(.float32, batch: 1, rows: k, columns: n, strides: columnMajor(1, k, n),
+                          value: gemmValue(.float32, seed: 20))
+      checkMatmul(a, b, alpha: 1.5, beta: 0.5)
+    }
+  }
+
   @Test func integerProductsWrap() {
     let a = gemmOperand(.int32, batch: 1, rows: 1, columns: 2, strides: [2, 2, 1]) { _, _, _ in 65536 }
     let b = gemmOperand(.int32, batch: 1, rows: 2, columns: 1, strides: [2, 1, 1]) { _, _, _ in 65536 }

@@ -9,19 +9,23 @@ int ember_cpu_features(void);
 // b[p·rs + j·cs]) into panels of `nr` columns. `block` computes C = α·(A·B) + β·C for an mc×nc
 // block of C (row-major, leading dimension `ldc`) from packed A (mc×kc) and B (kc×nc); β = 0
 // never reads C. The packed buffers need room for whole panels (rows and columns rounded up).
-typedef struct {
+// `narrow`, when not NULL, is the same instruction set with a narrower, taller tile, for products
+// with at most nr/2 columns.
+typedef struct ember_gemm_f32_ops {
   int mr, nr;
   void (*pack_a)(long rows, long depth, const float *a, long rs, long cs, float *dst);
   void (*pack_b)(long depth, long columns, const float *b, long rs, long cs, float *dst);
   void (*block)(long mc, long nc, long kc, const float *a, const float *b, float *c, long ldc,
                 float alpha, float beta);
+  const struct ember_gemm_f32_ops *narrow;
 } ember_gemm_f32_ops;
-typedef struct {
+typedef struct ember_gemm_f64_ops {
   int mr, nr;
   void (*pack_a)(long rows, long depth, const double *a, long rs, long cs, double *dst);
   void (*pack_b)(long depth, long columns, const double *b, long rs, long cs, double *dst);
   void (*block)(long mc, long nc, long kc, const double *a, const double *b, double *c, long ldc,
                 double alpha, double beta);
+  const struct ember_gemm_f64_ops *narrow;
 } ember_gemm_f64_ops;
 // The GEMM of `variant` (-1: best for this CPU, 0: portable, 1: AVX2+FMA, 2: AVX-512, 3: portable
 // with the AVX-512 tile shape), or NULL when this CPU cannot run it.

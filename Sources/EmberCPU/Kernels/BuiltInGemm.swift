@@ -9,7 +9,7 @@ import CEmberKernels
 /// part's multiply-adds and packing are least, and run the blocked product on it.
 enum BuiltInGemm {
   /// One instruction set's GEMM inner loops (Sources/CEmberKernels/Gemm.c) for a generic element type.
-  struct Kernel<T> {
+  final class Kernel<T> {
     /// Rows of one tile (values per step of a packed A panel).
     let mr: Int
     /// Columns of one tile (values per step of a packed B panel).
@@ -20,6 +20,25 @@ enum BuiltInGemm {
     let packB: (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void
     /// `(mc, nc, kc, packedA, packedB, c, ldc, α, β)`: C = α·A·B + β·C over one block.
     let block: (Int, Int, Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, T, T) -> Void
+    /// The same instruction set with a narrower, taller tile, for products with at most `nr / 2`
+    /// columns (`nil` where there is none).
+    let narrow: Kernel<T>?
+
+    init(
+      mr: Int, nr: Int,
+      packA: @escaping (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void,
+      packB: @escaping (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void,
+      block: @escaping (Int, Int, Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, T, T) -> Void,
+      narrow: Kernel<T>?
+    ) {
+      (self.mr, self.nr, self.packA, self.packB, self.block, self.narrow) = (mr, nr, packA, packB, block, narrow)
+    }
+
+    /// The kernel for a product with `columns` columns: the narrow one when C is that narrow.
+    func fitting(columns: Int) -> Kernel<T> {
+      if let narrow, columns <= nr / 2 { return narrow }
+      return self
+    }
   }
 
   /// The best float32 kernel for this CPU.
@@ -36,24 +55,34 @@ enum BuiltInGemm {
   /// The float32 kernel `variant` (-1 best, 0 portable, 1 AVX2, 2 AVX-512, 3 portable with the
   /// AVX-512 tile shape), or `nil` when this CPU cannot run it.
   static func float32Kernel(variant: Int) -> Kernel<Float>? {
-    guard let ops = ember_gemm_f32_select(Int32(variant))?.pointee else { return nil }
+    ember_gemm_f32_select(Int32(variant)).map(float32Kernel(ops:))
+  }
+
+  private static func float32Kernel(ops pointer: UnsafePointer<ember_gemm_f32_ops>) -> Kernel<Float> {
+    let ops = pointer.pointee
     let (packA, packB, block) = (ops.pack_a!, ops.pack_b!, ops.block!)
     return Kernel(
       mr: Int(ops.mr), nr: Int(ops.nr),
       packA: { rows, depth, a, rs, cs, dst in packA(rows, depth, a, rs, cs, dst) },
       packB: { depth, columns, b, rs, cs, dst in packB(depth, columns, b, rs, cs, dst) },
-      block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) })
+      block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) },
+      narrow: ops.narrow.map(float32Kernel(ops:)))
   }
 
   /// The float64 kernel `variant` (as for `float32Kernel(variant:)`), or `nil`.
   static func float64Kernel(variant: Int) -> Kernel<Double>? {
-    guard let ops = ember_gemm_f64_select(Int32(variant))?.pointee else { return nil }
+    ember_gemm_f64_select(Int32(variant)).map(float64Kernel(ops:))
+  }
+
+  private static func float64Kernel(ops pointer: UnsafePointer<ember_gemm_f64_ops>) -> Kernel<Double> {
+    let ops = pointer.pointee
     let (packA, packB, block) = (ops.pack_a!, ops.pack_b!, ops.block!)
     return Kernel(
       mr: Int(ops.mr), nr: Int(ops.nr),
       packA: { rows, depth, a, rs, cs, dst in packA(rows, depth, a, rs, cs, dst) },
       packB: { depth, columns, b, rs, cs, dst in packB(depth, columns, b, rs, cs, dst) },
-      block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) })
+      block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) },
+      narrow: ops.narrow.map(float64Kernel(ops:)))
   }
 
   /// A matrix in memory: element `(i, j)` is at `base[i * rowStride + j * columnStride]`.
@@ -77,9 +106,10 @@ enum BuiltInGemm {
   /// when `threaded` and large enough.
   static func gemm<T: BinaryFloatingPoint>(
     m: Int, n: Int, k: Int, a: Matrix<T>, b: Matrix<T>, c: UnsafeMutablePointer<T>, ldc: Int,
-    alpha: T = 1, beta: T = 0, kernel: Kernel<T>, threaded: Bool = true
+    alpha: T = 1, beta: T = 0, kernel wide: Kernel<T>, threaded: Bool = true
   ) {
     if m == 0 || n == 0 { return }
+    let kernel = wide.fitting(columns: n)
     if k == 0 || alpha == 0 {
       for i in 0..<m {
         let row = c + i * ldc

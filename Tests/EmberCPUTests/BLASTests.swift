@@ -95,6 +95,16 @@ import Testing
     #expect(OpenBLASCore.wanted(for: []) == nil)
   }
 
+  /// Ember loads OpenBLAS with a short thread timeout unless the user set one, and leaves the
+  /// environment as it found it.
+  @Test func threadTimeoutDoesNotLeak() {
+    _ = BLAS.shared
+    _ = BLAS.comparison
+    let user = ProcessInfo.processInfo.environment["OPENBLAS_THREAD_TIMEOUT"]
+    #expect(getenv("OPENBLAS_THREAD_TIMEOUT").map { String(cString: $0) } == user)
+    #expect(BLAS.threadTimeout == "16")
+  }
+
   @Test func emberBLASParses() {
     #expect(BLASRequest(nil) == .emberDefault)
     #expect(BLASRequest(" ") == .emberDefault)

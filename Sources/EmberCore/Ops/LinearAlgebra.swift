@@ -54,7 +54,7 @@ extension Tensor {
       beta: beta)
     // dInput = β·G, dA = α·G·Bᵀ, dB = α·Aᵀ·G
     return record("addmm", out, inputs: [base, left, right]) { g in
-      [base.gradNode == nil ? nil : g * beta] + matmulGradients(g, left, right, alpha: alpha)
+      [base.gradNode == nil ? nil : beta == 1 ? g : g * beta] + matmulGradients(g, left, right, alpha: alpha)
     }
   }
 

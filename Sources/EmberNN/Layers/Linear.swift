@@ -53,10 +53,14 @@ public final class Linear: Layer {
   public func callAsFunction(_ input: Tensor) -> Tensor {
     precondition(input.rank >= 1 && input.shape[input.rank - 1] == inputSize,
                  "Linear: input shape \(input.shape) does not end in inputSize \(inputSize)")
-    // The transposed weight is a strided view: the GEMM reads it as Wᵀ without a copy, and the
-    // bias is a broadcast add.
-    let y = input.matmul(weight.value.transposed())
-    return bias.map { y + $0.value } ?? y
+    // The transposed weight is a strided view: the GEMM reads it as Wᵀ without a copy, and adds
+    // its product into the broadcast bias (`addmm`) instead of adding the bias in a second pass.
+    let transposedWeight = weight.value.transposed()
+    guard let bias, input.rank >= 2 else {
+      let y = input.matmul(transposedWeight)
+      return bias.map { y + $0.value } ?? y
+    }
+    return Tensor.addmm(bias.value, input, transposedWeight)
   }
 
   public func visitParameters(_ visitor: inout ParameterVisitor) {

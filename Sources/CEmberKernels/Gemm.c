@@ -60,121 +60,175 @@ EMBER_GEMM_INLINE void ember_pack_rows8_f32(const float *src, long stride, long 
   }
 }
 
+// Defines FN, one tile of ROWS rows × NV vectors: C[0..<m, 0..<n] = α·(A·B) + β·C (m ≤ ROWS,
+// n ≤ NV·lanes), element (i, p) of A at a[i·ars + p·acs] (a packed panel: ars 1, acs its height)
+// and row p of B at b + p·ldb (a packed panel: ldb NV·lanes). With CLAMP, rows i ≥ m read row
+// m − 1 (A read where it lies has no zero padding; those rows are never stored).
+#define EMBER_GEMM_TILE(FN, ATTR, T, VEC, ROWS, NV, CLAMP)                                         \
+  ATTR EMBER_GEMM_INLINE void FN(long k, const T *restrict a, long ars, long acs,                 \
+                                 const T *restrict b, long ldb, T *restrict c, long ldc, long m,  \
+                                 long n, T alpha, T beta) {                                       \
+    enum { L = sizeof(VEC) / sizeof(T), NR_ = NV * L };                                           \
+    /* The C tile is written once per depth block: start loading it now, behind a loop long     \
+       enough to hide it (over a short depth the prefetches only cost issue slots). */            \
+    if (k >= 32) {                                                                                \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < ROWS; i++) {                         \
+        __builtin_prefetch(c + i * ldc, 1, 3);                                                    \
+        __builtin_prefetch(c + i * ldc + NR_ - 1, 1, 3);                                          \
+      }                                                                                           \
+    }                                                                                             \
+    long offset[ROWS];                                                                            \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < ROWS; i++)                             \
+      offset[i] = (CLAMP && i >= m ? m - 1 : i) * ars;                                            \
+    VEC acc[ROWS][NV];                                                                            \
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < ROWS; i++) {                           \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] = (VEC){0};       \
+    }                                                                                             \
+    _Pragma("clang loop unroll_count(2)") for (long p = 0; p < k; p++) {                          \
+      VEC bv[NV];                                                                                 \
+      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                             \
+        memcpy(&bv[v], b + p * ldb + v * L, sizeof(VEC));                                         \
+      const T *ap = a + p * acs;                                                                  \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < ROWS; i++) {                         \
+        VEC av = ap[offset[i]] - (VEC){0};                                                        \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];  \
+      }                                                                                           \
+    }                                                                                             \
+    VEC va = alpha - (VEC){0}, vb = beta - (VEC){0};                                              \
+    if (m == ROWS && n == NR_) {                                                                  \
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < ROWS; i++) {                         \
+        T *row = c + i * ldc;                                                                     \
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                         \
+          VEC out = alpha == 1 ? acc[i][v] : va * acc[i][v];                                      \
+          if (beta != 0) {                                                                        \
+            VEC old;                                                                              \
+            memcpy(&old, row + v * L, sizeof(VEC));                                               \
+            out += vb * old;                                                                      \
+          }                                                                                       \
+          memcpy(row + v * L, &out, sizeof(VEC));                                                 \
+        }                                                                                         \
+      }                                                                                           \
+    } else {                                                                                      \
+      T tile[ROWS][NR_];                                                                          \
+      memcpy(tile, acc, sizeof(tile));                                                            \
+      for (long i = 0; i < m; i++) {                                                              \
+        T *row = c + i * ldc;                                                                     \
+        if (beta != 0) {                                                                          \
+          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j] + beta * row[j];               \
+        } else {                                                                                  \
+          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j];                               \
+        }                                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+// One tile of a block function (EMBER_GEMM_BLOCK_LOOP) at rows ir and columns jr.
+#define EMBER_GEMM_BLOCK_TILE(NAME, MR_, CLAMP, ars, acs, astep, ldb, bstep)                       \
+  {                                                                                               \
+    long n = nc - jr < NAME##_NR ? nc - jr : NAME##_NR;                                           \
+    long m = mc - ir < MR_ ? mc - ir : MR_;                                                       \
+    const __typeof__(*a) *ap = a + ir * (astep), *bp = b + jr * (bstep);                          \
+    __typeof__(*c) *cp = c + ir * ldc + jr;                                                       \
+    if (m == MR_) NAME##_kernel##CLAMP(kc, ap, ars, acs, bp, ldb, cp, ldc, m, n, alpha, beta);    \
+    else if (m <= (MR_ + 3) / 4)                                                                  \
+      NAME##_kernel_q1##CLAMP(kc, ap, ars, acs, bp, ldb, cp, ldc, m, n, alpha, beta);             \
+    else if (m <= (MR_ + 1) / 2)                                                                  \
+      NAME##_kernel_q2##CLAMP(kc, ap, ars, acs, bp, ldb, cp, ldc, m, n, alpha, beta);             \
+    else if (m <= (3 * MR_ + 3) / 4)                                                              \
+      NAME##_kernel_q3##CLAMP(kc, ap, ars, acs, bp, ldb, cp, ldc, m, n, alpha, beta);             \
+    else NAME##_kernel##CLAMP(kc, ap, ars, acs, bp, ldb, cp, ldc, m, n, alpha, beta);             \
+  }
+
+// Defines the body of a block function: every tile of an mc×nc block of C, the tile at rows ir
+// and columns jr reading A from a + ir·astep (strides ars, acs) and B from b + jr·bstep (row
+// stride ldb); the last rows of the block go through tiles a quarter, half or three quarters as
+// tall (a 10-row C: one 8-row tile and one of 2). B panels outer, so each stays in L1 while the A
+// panels stream from L2 (BLIS) — unless all of B fits in L1 with room to spare (a short depth):
+// then rows outer, so C is written row block by row block (a 128×512 C over depth 10 runs 2×
+// faster so on Zen 4: each row block's lines and pages are written once, together).
+#define EMBER_GEMM_BLOCK_LOOP(NAME, MR_, CLAMP, ars, acs, astep, ldb, bstep)                       \
+  if (kc * nc * (long)sizeof(*b) <= 24 * 1024) {                                                  \
+    for (long ir = 0; ir < mc; ir += MR_)                                                         \
+      for (long jr = 0; jr < nc; jr += NAME##_NR)                                                 \
+        EMBER_GEMM_BLOCK_TILE(NAME, MR_, CLAMP, ars, acs, astep, ldb, bstep)                       \
+  } else {                                                                                        \
+    for (long jr = 0; jr < nc; jr += NAME##_NR)                                                   \
+      for (long ir = 0; ir < mc; ir += MR_)                                                       \
+        EMBER_GEMM_BLOCK_TILE(NAME, MR_, CLAMP, ars, acs, astep, ldb, bstep)                       \
+  }
+
 // Defines, for element type T, vector type VEC and tile MR×(NV·lanes):
-//   NAME_kernel: one tile, C[0..<m, 0..<n] = α·(A·B) + β·C;
 //   NAME_block:  every tile of an mc×nc block of packed A and B;
+//   NAME_block_strided: the same with A and B read where they lie or packed (CEmberKernels.h);
 //   NAME_pack_a: rows×depth of A (element (i, p) at a[i·rs + p·cs]) into MR-row panels;
 //   NAME_pack_b: depth×columns of B (element (p, j) at b[p·rs + j·cs]) into NR-column panels.
 // FAST_PACK is 1 where the transposing packs use the 8×8 float transpose (float32 only).
 #define EMBER_GEMM_DEFINE(NAME, ATTR, T, VEC, MR_, NV, FAST_PACK)                                 \
-  enum { NAME##_L = sizeof(VEC) / sizeof(T), NAME##_NR = NV * NAME##_L };                        \
-  ATTR EMBER_GEMM_INLINE void NAME##_kernel(long k, const T *restrict a, const T *restrict b,      \
-                                            T *restrict c, long ldc, long m, long n, T alpha,      \
-                                            T beta) {                                              \
-    enum { L = NAME##_L, NR_ = NAME##_NR };                                                        \
-    /* The C tile is written once per depth block: start loading it now, behind the loop. */     \
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                             \
-      __builtin_prefetch(c + i * ldc, 1, 3);                                                       \
-      __builtin_prefetch(c + i * ldc + NR_ - 1, 1, 3);                                             \
-    }                                                                                              \
-    VEC acc[MR_][NV];                                                                              \
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                             \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] = (VEC){0};       \
-    }                                                                                              \
-    _Pragma("clang loop unroll_count(2)") for (long p = 0; p < k; p++) {                           \
-      VEC bv[NV];                                                                                  \
-      _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++)                             \
-        memcpy(&bv[v], b + p * NR_ + v * L, sizeof(VEC));                                          \
-      const T *ap = a + p * MR_;                                                                   \
-      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                           \
-        VEC av = ap[i] - (VEC){0};                                                                 \
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];  \
-      }                                                                                            \
-    }                                                                                              \
-    VEC va = alpha - (VEC){0}, vb = beta - (VEC){0};                                               \
-    if (m == MR_ && n == NR_) {                                                                    \
-      _Pragma("clang loop unroll(full)") for (int i = 0; i < MR_; i++) {                           \
-        T *row = c + i * ldc;                                                                      \
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; v++) {                         \
-          VEC out = va * acc[i][v];                                                                \
-          if (beta != 0) {                                                                         \
-            VEC old;                                                                               \
-            memcpy(&old, row + v * L, sizeof(VEC));                                                \
-            out += vb * old;                                                                       \
-          }                                                                                        \
-          memcpy(row + v * L, &out, sizeof(VEC));                                                  \
-        }                                                                                          \
-      }                                                                                            \
-    } else {                                                                                       \
-      T tile[MR_][NR_];                                                                            \
-      memcpy(tile, acc, sizeof(tile));                                                             \
-      for (long i = 0; i < m; i++) {                                                               \
-        T *row = c + i * ldc;                                                                      \
-        if (beta != 0) {                                                                           \
-          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j] + beta * row[j];               \
-        } else {                                                                                   \
-          for (long j = 0; j < n; j++) row[j] = alpha * tile[i][j];                                \
-        }                                                                                          \
-      }                                                                                            \
-    }                                                                                              \
-  }                                                                                                \
+  enum { NAME##_L = sizeof(VEC) / sizeof(T), NAME##_NR = NV * NAME##_L };                         \
+  EMBER_GEMM_TILE(NAME##_kernel0, ATTR, T, VEC, MR_, NV, 0)                                       \
+  EMBER_GEMM_TILE(NAME##_kernel_q10, ATTR, T, VEC, (MR_ + 3) / 4, NV, 0)                          \
+  EMBER_GEMM_TILE(NAME##_kernel_q20, ATTR, T, VEC, (MR_ + 1) / 2, NV, 0)                          \
+  EMBER_GEMM_TILE(NAME##_kernel_q30, ATTR, T, VEC, (3 * MR_ + 3) / 4, NV, 0)                      \
+  EMBER_GEMM_TILE(NAME##_kernel1, ATTR, T, VEC, MR_, NV, 1)                                       \
+  EMBER_GEMM_TILE(NAME##_kernel_q11, ATTR, T, VEC, (MR_ + 3) / 4, NV, 1)                          \
+  EMBER_GEMM_TILE(NAME##_kernel_q21, ATTR, T, VEC, (MR_ + 1) / 2, NV, 1)                          \
+  EMBER_GEMM_TILE(NAME##_kernel_q31, ATTR, T, VEC, (3 * MR_ + 3) / 4, NV, 1)                      \
   ATTR static void NAME##_block(long mc, long nc, long kc, const T *a, const T *b, T *c, long ldc, \
-                                T alpha, T beta) {                                                 \
-    for (long jr = 0; jr < nc; jr += NAME##_NR) {                                                  \
-      long n = nc - jr < NAME##_NR ? nc - jr : NAME##_NR;                                          \
-      for (long ir = 0; ir < mc; ir += MR_) {                                                      \
-        long m = mc - ir < MR_ ? mc - ir : MR_;                                                    \
-        NAME##_kernel(kc, a + ir * kc, b + jr * kc, c + ir * ldc + jr, ldc, m, n, alpha, beta);   \
-      }                                                                                            \
-    }                                                                                              \
-  }                                                                                                \
-  ATTR static void NAME##_pack_a(long rows, long depth, const T *a, long rs, long cs, T *dst) {    \
-    for (long r = 0; r < rows; r += MR_) {                                                         \
-      T *panel = dst + r * depth;                                                                  \
-      long valid = rows - r < MR_ ? rows - r : MR_;                                                \
-      const T *src = a + r * rs;                                                                   \
-      if (FAST_PACK && cs == 1 && MR_ <= 8) {                                                      \
-        ember_pack_rows8_f32((const float *)src, rs, valid, depth, (float *)panel, MR_, MR_);     \
-      } else if (FAST_PACK && cs == 1) {                                                           \
-        for (int g = 0; g < MR_; g += 8) {                                                         \
-          long left = valid - g < 0 ? 0 : valid - g;                                               \
-          ember_pack_rows8_f32((const float *)(src + g * rs), rs, left < 8 ? left : 8, depth,     \
-                               (float *)(panel + g), MR_, MR_ - g < 8 ? MR_ - g : 8);              \
-        }                                                                                          \
-      } else if (rs == 1 && valid == MR_) {                                                        \
-        for (long p = 0; p < depth; p++) memcpy(panel + p * MR_, src + p * cs, MR_ * sizeof(T));   \
-      } else {                                                                                     \
-        for (long p = 0; p < depth; p++) {                                                         \
-          const T *column = src + p * cs;                                                          \
-          T *out = panel + p * MR_;                                                                \
-          for (long i = 0; i < MR_; i++) out[i] = i < valid ? column[i * rs] : 0;                  \
-        }                                                                                          \
-      }                                                                                            \
-    }                                                                                              \
-  }                                                                                                \
-  ATTR static void NAME##_pack_b(long depth, long columns, const T *b, long rs, long cs, T *dst) { \
-    enum { NR_ = NAME##_NR };                                                                      \
-    for (long q = 0; q < columns; q += NR_) {                                                      \
-      T *panel = dst + q * depth;                                                                  \
-      long valid = columns - q < NR_ ? columns - q : NR_;                                          \
-      const T *src = b + q * cs;                                                                   \
-      if (cs == 1 && valid == NR_) {                                                               \
-        for (long p = 0; p < depth; p++) memcpy(panel + p * NR_, src + p * rs, NR_ * sizeof(T));   \
-      } else if (FAST_PACK && rs == 1) {                                                           \
-        /* Each column is contiguous over the steps: transpose eight columns at a time. */       \
-        for (int g = 0; g < NR_; g += 8) {                                                         \
-          long left = valid - g < 0 ? 0 : valid - g;                                               \
-          ember_pack_rows8_f32((const float *)(src + g * cs), cs, left < 8 ? left : 8, depth,     \
-                               (float *)(panel + g), NR_, 8);                                      \
-        }                                                                                          \
-      } else {                                                                                     \
-        for (long p = 0; p < depth; p++) {                                                         \
-          const T *row = src + p * rs;                                                             \
-          T *out = panel + p * NR_;                                                                \
-          for (long j = 0; j < NR_; j++) out[j] = j < valid ? row[j * cs] : 0;                     \
-        }                                                                                          \
-      }                                                                                            \
-    }                                                                                              \
+                                T alpha, T beta) {                                                \
+    EMBER_GEMM_BLOCK_LOOP(NAME, MR_, 0, 1, MR_, kc, NAME##_NR, kc)                                \
+  }                                                                                               \
+  ATTR static void NAME##_block_strided(long mc, long nc, long kc, const T *a, long ars, long acs, \
+                                        long astep, const T *b, long ldb, long bstep, T *c,       \
+                                        long ldc, T alpha, T beta) {                              \
+    EMBER_GEMM_BLOCK_LOOP(NAME, MR_, 1, ars, acs, astep, ldb, bstep)                              \
+  }                                                                                               \
+  ATTR static void NAME##_pack_a(long rows, long depth, const T *a, long rs, long cs, T *dst) {     \
+    for (long r = 0; r < rows; r += MR_) {                                                          \
+      T *panel = dst + r * depth;                                                                   \
+      long valid = rows - r < MR_ ? rows - r : MR_;                                                 \
+      const T *src = a + r * rs;                                                                    \
+      if (FAST_PACK && cs == 1 && MR_ <= 8) {                                                       \
+        ember_pack_rows8_f32((const float *)src, rs, valid, depth, (float *)panel, MR_, MR_);       \
+      } else if (FAST_PACK && cs == 1) {                                                            \
+        for (int g = 0; g < MR_; g += 8) {                                                          \
+          long left = valid - g < 0 ? 0 : valid - g;                                                \
+          ember_pack_rows8_f32((const float *)(src + g * rs), rs, left < 8 ? left : 8, depth,       \
+                               (float *)(panel + g), MR_, MR_ - g < 8 ? MR_ - g : 8);               \
+        }                                                                                           \
+      } else if (rs == 1 && valid == MR_) {                                                         \
+        for (long p = 0; p < depth; p++) memcpy(panel + p * MR_, src + p * cs, MR_ * sizeof(T));    \
+      } else {                                                                                      \
+        for (long p = 0; p < depth; p++) {                                                          \
+          const T *column = src + p * cs;                                                           \
+          T *out = panel + p * MR_;                                                                 \
+          for (long i = 0; i < MR_; i++) out[i] = i < valid ? column[i * rs] : 0;                   \
+        }                                                                                           \
+      }                                                                                             \
+    }                                                                                               \
+  }                                                                                                 \
+  ATTR static void NAME##_pack_b(long depth, long columns, const T *b, long rs, long cs, T *dst) {  \
+    enum { NR_ = NAME##_NR };                                                                       \
+    for (long q = 0; q < columns; q += NR_) {                                                       \
+      T *panel = dst + q * depth;                                                                   \
+      long valid = columns - q < NR_ ? columns - q : NR_;                                           \
+      const T *src = b + q * cs;                                                                    \
+      if (cs == 1 && valid == NR_) {                                                                \
+        for (long p = 0; p < depth; p++) memcpy(panel + p * NR_, src + p * rs, NR_ * sizeof(T));    \
+      } else if (FAST_PACK && rs == 1) {                                                            \
+        /* Each column is contiguous over the steps: transpose eight columns at a time. */          \
+        for (int g = 0; g < NR_; g += 8) {                                                          \
+          long left = valid - g < 0 ? 0 : valid - g;                                                \
+          ember_pack_rows8_f32((const float *)(src + g * cs), cs, left < 8 ? left : 8, depth,       \
+                               (float *)(panel + g), NR_, 8);                                       \
+        }                                                                                           \
+      } else {                                                                                      \
+        for (long p = 0; p < depth; p++) {                                                          \
+          const T *row = src + p * rs;                                                              \
+          T *out = panel + p * NR_;                                                                 \
+          for (long j = 0; j < NR_; j++) out[j] = j < valid ? row[j * cs] : 0;                      \
+        }                                                                                           \
+      }                                                                                             \
+    }                                                                                               \
   }
 
 #define EMBER_NO_ATTR
@@ -220,8 +274,8 @@ static int ember_gemm_supported(int variant) {
 }
 
 #define EMBER_GEMM_OPS(NAME, MR_, ID, NARROW)                                                     \
-  static const ember_gemm_##ID##_ops NAME##_ops = {MR_, NAME##_NR, NAME##_pack_a, NAME##_pack_b,   \
-                                                    NAME##_block, NARROW};
+  static const ember_gemm_##ID##_ops NAME##_ops = {MR_, NAME##_NR, NAME##_pack_a, NAME##_pack_b,    \
+                                                    NAME##_block, NAME##_block_strided, NARROW};
 
 EMBER_GEMM_OPS(sgemm_generic_narrow, 16, f32, 0)
 EMBER_GEMM_OPS(sgemm_generic, 6, f32, 0)

@@ -142,6 +142,9 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
   static let sizes: [(m: Int, k: Int, n: Int)] = [
     (1, 1, 1), (7, 13, 5), (65, 129, 33), (6, 256, 16), (13, 300, 37), (5, 1, 9), (1, 17, 1),
     (3, 0, 4), (0, 5, 3), (4, 5, 0), (150, 100, 160), (700, 400, 8), (9, 150, 1600), (37, 520, 70), (130, 1000, 45),
+    // Few rows (B read where it lies, its last partial panel packed), few columns (A read where it
+    // lies), and every shorter tile for the last rows of a block.
+    (10, 128, 515), (3, 40, 96), (61, 30, 200), (2051, 14, 128), (1030, 10, 40),
   ]
 
   @Test(arguments: [DType.float32, .float64, .int32, .int64])
@@ -235,6 +238,8 @@ private func columnMajor(_ batch: Int, _ rows: Int, _ columns: Int, broadcast: B
     #expect(BuiltInGemm.threadGrid(m: 4096, n: 32, k: 256, threads: 2, kernel: kernel) == (2, 1, 1))
     #expect(BuiltInGemm.threadGrid(m: 8, n: 4096, k: 256, threads: 2, kernel: kernel) == (1, 2, 1))
     #expect(BuiltInGemm.threadGrid(m: 32, n: 9, k: 86528, threads: 2, kernel: kernel) == (1, 1, 2))
+    // A short depth still splits (by rows: a column cut makes both threads write beside it).
+    #expect(BuiltInGemm.threadGrid(m: 128, n: 512, k: 10, threads: 2, kernel: kernel) == (2, 1, 1))
     let saved = Parallel.threadCount
     defer { Parallel.threadCount = saved }
     for threads in [2, 3, 4] {

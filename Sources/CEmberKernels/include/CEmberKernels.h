@@ -9,6 +9,10 @@ int ember_cpu_features(void);
 // b[p·rs + j·cs]) into panels of `nr` columns. `block` computes C = α·(A·B) + β·C for an mc×nc
 // block of C (row-major, leading dimension `ldc`) from packed A (mc×kc) and B (kc×nc); β = 0
 // never reads C. The packed buffers need room for whole panels (rows and columns rounded up).
+// `block_strided` is `block` with each operand packed or read where it lies: the tile at rows ir
+// reads A element (i, p) at a[ir·astep + i·ars + p·acs] (packed: astep kc, ars 1, acs mr) and the
+// tile at columns jr reads row p of B at b + jr·bstep + p·ldb (packed: bstep kc, ldb nr); B read
+// where it lies needs nc to be a multiple of nr (its tiles read nr columns).
 // `narrow`, when not NULL, is the same instruction set with a narrower, taller tile, for products
 // with at most nr/2 columns.
 typedef struct ember_gemm_f32_ops {
@@ -17,6 +21,8 @@ typedef struct ember_gemm_f32_ops {
   void (*pack_b)(long depth, long columns, const float *b, long rs, long cs, float *dst);
   void (*block)(long mc, long nc, long kc, const float *a, const float *b, float *c, long ldc,
                 float alpha, float beta);
+  void (*block_strided)(long mc, long nc, long kc, const float *a, long ars, long acs, long astep,
+                        const float *b, long ldb, long bstep, float *c, long ldc, float alpha, float beta);
   const struct ember_gemm_f32_ops *narrow;
 } ember_gemm_f32_ops;
 typedef struct ember_gemm_f64_ops {
@@ -25,6 +31,8 @@ typedef struct ember_gemm_f64_ops {
   void (*pack_b)(long depth, long columns, const double *b, long rs, long cs, double *dst);
   void (*block)(long mc, long nc, long kc, const double *a, const double *b, double *c, long ldc,
                 double alpha, double beta);
+  void (*block_strided)(long mc, long nc, long kc, const double *a, long ars, long acs, long astep,
+                        const double *b, long ldb, long bstep, double *c, long ldc, double alpha, double beta);
   const struct ember_gemm_f64_ops *narrow;
 } ember_gemm_f64_ops;
 // The GEMM of `variant` (-1: best for this CPU, 0: portable, 1: AVX2+FMA, 2: AVX-512, 3: portable

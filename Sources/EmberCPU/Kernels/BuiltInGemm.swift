@@ -20,6 +20,9 @@ enum BuiltInGemm {
     let packB: (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void
     /// `(mc, nc, kc, packedA, packedB, c, ldc, α, β)`: C = α·A·B + β·C over one block.
     let block: (Int, Int, Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, T, T) -> Void
+    /// `block` with either operand packed or read where it lies (`block_strided` in CEmberKernels.h).
+    let blockStrided: (Int, Int, Int, UnsafePointer<T>, StridedPanels, UnsafePointer<T>, StridedPanels,
+                       UnsafeMutablePointer<T>, Int, T, T) -> Void
     /// The same instruction set with a narrower, taller tile, for products with at most `nr / 2`
     /// columns (`nil` where there is none).
     let narrow: Kernel<T>?
@@ -29,9 +32,12 @@ enum BuiltInGemm {
       packA: @escaping (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void,
       packB: @escaping (Int, Int, UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void,
       block: @escaping (Int, Int, Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, T, T) -> Void,
+      blockStrided: @escaping (Int, Int, Int, UnsafePointer<T>, StridedPanels, UnsafePointer<T>, StridedPanels,
+                               UnsafeMutablePointer<T>, Int, T, T) -> Void,
       narrow: Kernel<T>?
     ) {
-      (self.mr, self.nr, self.packA, self.packB, self.block, self.narrow) = (mr, nr, packA, packB, block, narrow)
+      (self.mr, self.nr, self.packA, self.packB, self.block, self.blockStrided, self.narrow)
+        = (mr, nr, packA, packB, block, blockStrided, narrow)
     }
 
     /// The kernel for a product with `columns` columns: the narrow one when C is that narrow.
@@ -60,12 +66,15 @@ enum BuiltInGemm {
 
   private static func float32Kernel(ops pointer: UnsafePointer<ember_gemm_f32_ops>) -> Kernel<Float> {
     let ops = pointer.pointee
-    let (packA, packB, block) = (ops.pack_a!, ops.pack_b!, ops.block!)
+    let (packA, packB, block, strided) = (ops.pack_a!, ops.pack_b!, ops.block!, ops.block_strided!)
     return Kernel(
       mr: Int(ops.mr), nr: Int(ops.nr),
       packA: { rows, depth, a, rs, cs, dst in packA(rows, depth, a, rs, cs, dst) },
       packB: { depth, columns, b, rs, cs, dst in packB(depth, columns, b, rs, cs, dst) },
       block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) },
+      blockStrided: { mc, nc, kc, a, ap, b, bp, c, ldc, alpha, beta in
+        strided(mc, nc, kc, a, ap.inner, ap.outer, ap.tileStep, b, bp.outer, bp.tileStep, c, ldc, alpha, beta)
+      },
       narrow: ops.narrow.map(float32Kernel(ops:)))
   }
 
@@ -76,13 +85,26 @@ enum BuiltInGemm {
 
   private static func float64Kernel(ops pointer: UnsafePointer<ember_gemm_f64_ops>) -> Kernel<Double> {
     let ops = pointer.pointee
-    let (packA, packB, block) = (ops.pack_a!, ops.pack_b!, ops.block!)
+    let (packA, packB, block, strided) = (ops.pack_a!, ops.pack_b!, ops.block!, ops.block_strided!)
     return Kernel(
       mr: Int(ops.mr), nr: Int(ops.nr),
       packA: { rows, depth, a, rs, cs, dst in packA(rows, depth, a, rs, cs, dst) },
       packB: { depth, columns, b, rs, cs, dst in packB(depth, columns, b, rs, cs, dst) },
       block: { mc, nc, kc, a, b, c, ldc, alpha, beta in block(mc, nc, kc, a, b, c, ldc, alpha, beta) },
+      blockStrided: { mc, nc, kc, a, ap, b, bp, c, ldc, alpha, beta in
+        strided(mc, nc, kc, a, ap.inner, ap.outer, ap.tileStep, b, bp.outer, bp.tileStep, c, ldc, alpha, beta)
+      },
       narrow: ops.narrow.map(float64Kernel(ops:)))
+  }
+
+  /// Where the block function reads one operand's tiles: tile `t` (rows of A from `t`, columns of
+  /// B from `t`) starts `t·tileStep` elements in; within it, A's element `(i, p)` is `i·inner + p·outer`
+  /// away and B's row `p` is `p·outer` away. A packed panel has `tileStep` kc, `inner` 1 and `outer`
+  /// mr (A) or nr (B); an operand read where it lies has its own strides.
+  struct StridedPanels {
+    var tileStep: Int
+    var inner: Int
+    var outer: Int
   }
 
   /// A matrix in memory: element `(i, j)` is at `base[i * rowStride + j * columnStride]`.
@@ -121,7 +143,11 @@ enum BuiltInGemm {
     let grid = threadGrid(m: m, n: n, k: k, threads: threads, kernel: kernel)
     let parts = grid.rows * grid.columns * grid.depth
     if parts == 1 {
-      serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, kernel: kernel)
+      let bytes = packingBytes(m: m, n: n, k: k, kernel: kernel)
+      let packing = CPUBackend.shared.cache.allocate(byteCount: bytes.a + bytes.b)
+      defer { withExtendedLifetime(packing) {} }
+      serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, kernel: kernel,
+             packing: (packing.pointer, packing.pointer + bytes.a))
       return
     }
     // One task per thread, each a whole blocked product over its own part of C (and of the depth):
@@ -133,6 +159,13 @@ enum BuiltInGemm {
     let scratch = grid.depth > 1
       ? UnsafeMutablePointer<T>.allocate(capacity: (grid.depth - 1) * scratchCount) : nil
     defer { scratch?.deallocate() }
+    // Every part's packing buffers in one allocation (the largest part's sizes).
+    let partRows = Swift.min(m, (rowStep + grid.rows - 1) / grid.rows * kernel.mr)
+    let partColumns = Swift.min(n, (columnStep + grid.columns - 1) / grid.columns * kernel.nr)
+    let partBytes = packingBytes(m: partRows, n: partColumns, k: (k + grid.depth - 1) / grid.depth,
+                                 kernel: kernel)
+    let packing = CPUBackend.shared.cache.allocate(byteCount: parts * (partBytes.a + partBytes.b))
+    defer { withExtendedLifetime(packing) {} }
     Parallel.forEachChunk(parts, threshold: 0) { tasks in
       for task in tasks {
         let (tileTask, tk) = task.quotientAndRemainder(dividingBy: grid.depth)
@@ -150,10 +183,12 @@ enum BuiltInGemm {
           for i in 0..<(r1 - r0) { (target + i * ld).update(repeating: 0, count: c1 - c0) }
           continue
         }
+        let buffers = packing.pointer + task * (partBytes.a + partBytes.b)
         serial(m: r1 - r0, n: c1 - c0, k: depth.count,
                a: a.offset(rows: r0, columns: depth.lowerBound),
                b: b.offset(rows: depth.lowerBound, columns: c0), c: target, ldc: ld,
-               alpha: alpha, beta: partBeta, kernel: kernel)
+               alpha: alpha, beta: partBeta, kernel: kernel,
+               packing: (buffers, buffers + partBytes.a))
       }
     }
     if let scratch {
@@ -186,10 +221,13 @@ enum BuiltInGemm {
     let rowTiles = (m + kernel.mr - 1) / kernel.mr
     let columnTiles = (n + kernel.nr - 1) / kernel.nr
     // Packing an element costs about as much as this many multiply-adds in a tile; summing a
-    // scratch element into C about as much as this many.
-    let packCost = 6, sumCost = 8
+    // scratch element into C about as much as this many. Two threads writing the two sides of a
+    // column boundary in the same rows fight over the cache lines there (the hardware prefetchers
+    // pull the neighbour's lines): measured on Zen 4, a 128×512×10 product split by columns ran at
+    // 20 GFLOP/s, split by rows at 145; so each row a boundary crosses costs this many.
+    let packCost = 6, sumCost = 8, boundaryCost = 2048
     var best = (rows: 1, columns: 1, depth: 1), bestCost = Int.max
-    for depth in 1...threads where threads % depth == 0 && k >= 64 * depth {
+    for depth in 1...threads where threads % depth == 0 && (depth == 1 || k >= 64 * depth) {
       let tiles = threads / depth
       for rows in 1...tiles where tiles % rows == 0 {
         let columns = tiles / rows
@@ -199,6 +237,7 @@ enum BuiltInGemm {
         let steps = (k + depth - 1) / depth
         let cost = tileRows * tileColumns * steps + packCost * steps * (tileRows + tileColumns)
           + (depth > 1 ? sumCost * m * n * (depth - 1) / threads : 0)
+          + boundaryCost * tileRows * Swift.min(columns - 1, 2)
         if cost < bestCost { (best, bestCost) = ((rows, columns, depth), cost) }
       }
     }
@@ -226,40 +265,80 @@ enum BuiltInGemm {
     return Swift.max(multiple, Swift.min(limit, (size + multiple - 1) / multiple * multiple))
   }
 
-  /// The single-threaded blocked product (BLIS's loops around the C block function).
+  /// The block sizes `serial` uses for an `m`×`n`×`k` product.
+  static func steps<T>(m: Int, n: Int, k: Int, kernel: Kernel<T>) -> (m: Int, n: Int, k: Int) {
+    let (mcMax, kcMax, ncMax) = blocking(kernel)
+    return (balancedBlock(m, limit: mcMax, multiple: kernel.mr),
+            balancedBlock(n, limit: ncMax, multiple: kernel.nr), balancedBlock(k, limit: kcMax, multiple: 8))
+  }
+
+  /// Bytes of the packed A and B blocks `serial` needs for any product of at most `m`×`n`×`k`
+  /// (its blocks are at most the cache blocks and at most the sizes rounded up to whole panels),
+  /// each a multiple of 64 (so both can share one 64-byte-aligned allocation).
+  static func packingBytes<T>(m: Int, n: Int, k: Int, kernel: Kernel<T>) -> (a: Int, b: Int) {
+    let (mcMax, kcMax, ncMax) = blocking(kernel)
+    let depth = Swift.min(k, kcMax)
+    let rows = Swift.min((m + kernel.mr - 1) / kernel.mr * kernel.mr, mcMax)
+    let columns = Swift.min((n + kernel.nr - 1) / kernel.nr * kernel.nr, ncMax)
+    let size = MemoryLayout<T>.stride
+    return ((rows * depth * size + 63) & ~63, (columns * depth * size + 63) & ~63)
+  }
+
+  /// The single-threaded blocked product (BLIS's loops around the C block function), packing into
+  /// `packing` (64-byte aligned, of `packingBytes` for these sizes; the backend's buffer cache
+  /// hands back last call's memory, so no page faults).
   static func serial<T: BinaryFloatingPoint>(
     m: Int, n: Int, k: Int, a: Matrix<T>, b: Matrix<T>, c: UnsafeMutablePointer<T>, ldc: Int,
-    alpha: T, beta: T, kernel: Kernel<T>
+    alpha: T, beta: T, kernel: Kernel<T>, packing: (a: UnsafeMutableRawPointer, b: UnsafeMutableRawPointer)
   ) {
     let (mr, nr) = (kernel.mr, kernel.nr)
-    let (mcMax, kcMax, ncMax) = blocking(kernel)
-    let kStep = balancedBlock(k, limit: kcMax, multiple: 8)
-    let mStep = balancedBlock(m, limit: mcMax, multiple: mr)
-    let nStep = balancedBlock(n, limit: ncMax, multiple: nr)
-    let kcLimit = Swift.min(kStep, k)
-    let mcLimit = (Swift.min(mStep, m) + mr - 1) / mr * mr
-    let ncLimit = (Swift.min(nStep, n) + nr - 1) / nr * nr
-    let size = MemoryLayout<T>.stride
-    // The backend's buffer cache hands back last call's 64-byte-aligned panels (no page faults).
-    let aBuffer = CPUBackend.shared.cache.allocate(byteCount: mcLimit * kcLimit * size)
-    let bBuffer = CPUBackend.shared.cache.allocate(byteCount: ncLimit * kcLimit * size)
-    defer { withExtendedLifetime((aBuffer, bBuffer)) {} }
-    let aPack = aBuffer.pointer.bindMemory(to: T.self, capacity: mcLimit * kcLimit)
-    let bPack = bBuffer.pointer.bindMemory(to: T.self, capacity: ncLimit * kcLimit)
+    let (mStep, nStep, kStep) = steps(m: m, n: n, k: k, kernel: kernel)
+    let aPack = packing.a.assumingMemoryBound(to: T.self)
+    let bPack = packing.b.assumingMemoryBound(to: T.self)
 
+    // Packing pays for itself when a panel is reused: A's across C's column tiles, B's across its
+    // row tiles. A C with few column tiles reads A where it lies (a broadcast takes any strides);
+    // one with few rows reads B where it lies when B's rows are contiguous (its last, partial
+    // column tile is still packed: the tiles read whole panels).
+    let directA = n <= 4 * nr
+    let directB = m <= 64 && b.columnStride == 1
+    let aPanels = { (kc: Int) in
+      directA ? StridedPanels(tileStep: a.rowStride, inner: a.rowStride, outer: a.columnStride)
+        : StridedPanels(tileStep: kc, inner: 1, outer: mr)
+    }
+    let packedB = { (kc: Int) in StridedPanels(tileStep: kc, inner: 1, outer: nr) }
     for jc in stride(from: 0, to: n, by: nStep) {
       let nc = Swift.min(nStep, n - jc)
+      let ncDirect = directB ? nc / nr * nr : 0
       for pc in stride(from: 0, to: k, by: kStep) {
         let kc = Swift.min(kStep, k - pc)
         let bBlock = b.offset(rows: pc, columns: jc)
-        kernel.packB(kc, nc, bBlock.base, bBlock.rowStride, bBlock.columnStride, bPack)
+        if ncDirect < nc {
+          let edge = bBlock.offset(rows: 0, columns: ncDirect)
+          kernel.packB(kc, nc - ncDirect, edge.base, edge.rowStride, edge.columnStride, bPack)
+        }
         let blockBeta = pc == 0 ? beta : 1
         for ic in stride(from: 0, to: m, by: mStep) {
           let mc = Swift.min(mStep, m - ic)
           let aBlock = a.offset(rows: ic, columns: pc)
-          kernel.packA(mc, kc, aBlock.base, aBlock.rowStride, aBlock.columnStride, aPack)
-          kernel.block(mc, nc, kc, UnsafePointer(aPack), UnsafePointer(bPack), c + ic * ldc + jc, ldc,
-                       alpha, blockBeta)
+          if !directA {
+            kernel.packA(mc, kc, aBlock.base, aBlock.rowStride, aBlock.columnStride, aPack)
+          }
+          let aTiles = directA ? aBlock.base : UnsafePointer(aPack)
+          let cBlock = c + ic * ldc + jc
+          if !directA && !directB {
+            kernel.block(mc, nc, kc, aTiles, UnsafePointer(bPack), cBlock, ldc, alpha, blockBeta)
+            continue
+          }
+          if ncDirect > 0 {
+            kernel.blockStrided(mc, ncDirect, kc, aTiles, aPanels(kc), bBlock.base,
+                                StridedPanels(tileStep: 1, inner: 1, outer: bBlock.rowStride),
+                                cBlock, ldc, alpha, blockBeta)
+          }
+          if ncDirect < nc {
+            kernel.blockStrided(mc, nc - ncDirect, kc, aTiles, aPanels(kc), UnsafePointer(bPack),
+                                packedB(kc), cBlock + ncDirect, ldc, alpha, blockBeta)
+          }
         }
       }
     }

@@ -1,4 +1,5 @@
 import EmberCPU
+import Foundation
 
 /// One matrix product of a training step in `../shared/bench/README.md`: C[m×n] = op(A)·op(B) with
 /// depth k, `batch` independent products; `op` names the transposes as BLAS does (N: as stored,
@@ -56,7 +57,13 @@ extension BenchWorkload {
     name: "gemm-shapes",
     summary: "the GEMMs of the mlp, cnn, lstm and transformer train steps: built-in vs BLAS (GFLOP/s)"
   ) {
-    let shapes = GemmShape.trainingSteps.map { shape -> (key: String, value: JSONValue) in
+    // EMBER_BENCH_SHAPES=fc3,lstm keeps the shapes whose names contain one of the words (profiling).
+    let words = ProcessInfo.processInfo.environment["EMBER_BENCH_SHAPES"]?
+      .split(separator: ",").map(String.init) ?? []
+    let selected = GemmShape.trainingSteps.filter { shape in
+      words.isEmpty || words.contains { shape.name.contains($0) }
+    }
+    let shapes = selected.map { shape -> (key: String, value: JSONValue) in
       func rate(_ path: GemmBenchmark.Path) -> Double? {
         GemmBenchmark.gflops(
           m: shape.m, n: shape.n, k: shape.k, transposeA: shape.op.first == "T",

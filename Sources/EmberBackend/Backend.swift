@@ -50,6 +50,37 @@ public protocol Backend: AnyObject, Sendable {
   /// Float dtypes go through BLAS when loaded; integers use a plain loop.
   func matmul(_ a: Operand, _ b: Operand, to c: Operand, alpha: Double, beta: Double)
 
+  /// The convolution `geometry` describes, plus `bias[o]` on every output of channel `o` when
+  /// given: `input`, `weight` and `out` are contiguous in the geometry's shapes, `bias` is `[O]`.
+  func convolution(
+    _ input: Operand, weight: Operand, bias: Operand?, geometry: ConvolutionGeometry, to out: Operand)
+
+  /// The convolution's gradient with respect to its input (a transposed convolution):
+  /// `out[n, g·C' + c, y', x'] = Σ gradient[n, o, y, x]·w[o, c, i, j]` over the outputs `(o, y, x)`
+  /// whose window reads `(y', x')` at tap `(i, j)`. `gradient` has the output shape, `out` the input
+  /// shape (every element written), all contiguous.
+  func convolutionBackwardInput(
+    _ gradient: Operand, weight: Operand, geometry: ConvolutionGeometry, to out: Operand)
+
+  /// The convolution's gradient with respect to its weight: `out[o, c, i, j] =
+  /// Σ_{n, y, x} gradient[n, o, y, x]·input[n, g·C' + c, y·sh − top + i·dh, x·sw − left + j·dw]`.
+  /// All contiguous; the sum's order depends on the batch size only, not on the thread count.
+  func convolutionBackwardWeight(
+    _ input: Operand, gradient: Operand, geometry: ConvolutionGeometry, to out: Operand)
+
+  /// Max pooling: `values` gets each window's largest element (NaN if the window holds one; padding
+  /// never wins) and `indices` (`int64`) its position `y·inputWidth + x` in its plane, as PyTorch's
+  /// `return_indices`; the first on ties. `input` is `[planes, H, W]` contiguous.
+  func maxPool(_ input: Operand, geometry: PoolingGeometry, values: Operand, indices: Operand)
+
+  /// Average pooling: each window's mean over its positions inside the input, or over every
+  /// position inside the padded input when `countPadding` (PyTorch's `count_include_pad`).
+  func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand)
+
+  /// The gradient of `averagePool` with respect to its input (every element of `out` written).
+  func averagePoolBackward(
+    _ gradient: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand)
+
   /// Softmax (or log-softmax when `log`) along `axis`, numerically stable; `out` has `x`'s shape.
   func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand)
 

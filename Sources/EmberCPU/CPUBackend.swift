@@ -71,6 +71,38 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     GemmKernels.matmul(a, b, to: c, alpha: alpha, beta: beta)
   }
 
+  public func convolution(
+    _ input: Operand, weight: Operand, bias: Operand?, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    ConvolutionKernels.forward(input, weight: weight, bias: bias, geometry: geometry, to: out)
+  }
+
+  public func convolutionBackwardInput(
+    _ gradient: Operand, weight: Operand, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    ConvolutionKernels.backwardInput(gradient, weight: weight, geometry: geometry, to: out)
+  }
+
+  public func convolutionBackwardWeight(
+    _ input: Operand, gradient: Operand, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    ConvolutionKernels.backwardWeight(input, gradient: gradient, geometry: geometry, to: out)
+  }
+
+  public func maxPool(_ input: Operand, geometry: PoolingGeometry, values: Operand, indices: Operand) {
+    PoolingKernels.maxPool(input, geometry: geometry, values: values, indices: indices)
+  }
+
+  public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
+    PoolingKernels.averagePool(input, geometry: geometry, countPadding: countPadding, to: out)
+  }
+
+  public func averagePoolBackward(
+    _ gradient: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand
+  ) {
+    PoolingKernels.averagePoolBackward(gradient, geometry: geometry, countPadding: countPadding, to: out)
+  }
+
   public func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand) {
     SoftmaxKernels.softmax(x, axis: axis, log: log, to: out)
   }

@@ -92,6 +92,32 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   public func scatterAdd(_ source: Operand, axis: Int, index: Operand, into out: Operand) {
     cpu.scatterAdd(host(source), axis: axis, index: host(index), into: host(out))
   }
+  public func convolution(
+    _ input: Operand, weight: Operand, bias: Operand?, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    cpu.convolution(host(input), weight: host(weight), bias: bias.map(host), geometry: geometry, to: host(out))
+  }
+  public func convolutionBackwardInput(
+    _ gradient: Operand, weight: Operand, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    cpu.convolutionBackwardInput(host(gradient), weight: host(weight), geometry: geometry, to: host(out))
+  }
+  public func convolutionBackwardWeight(
+    _ input: Operand, gradient: Operand, geometry: ConvolutionGeometry, to out: Operand
+  ) {
+    cpu.convolutionBackwardWeight(host(input), gradient: host(gradient), geometry: geometry, to: host(out))
+  }
+  public func maxPool(_ input: Operand, geometry: PoolingGeometry, values: Operand, indices: Operand) {
+    cpu.maxPool(host(input), geometry: geometry, values: host(values), indices: host(indices))
+  }
+  public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
+    cpu.averagePool(host(input), geometry: geometry, countPadding: countPadding, to: host(out))
+  }
+  public func averagePoolBackward(
+    _ gradient: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand
+  ) {
+    cpu.averagePoolBackward(host(gradient), geometry: geometry, countPadding: countPadding, to: host(out))
+  }
   public func cumsum(_ x: Operand, axis: Int, to out: Operand) { cpu.cumsum(host(x), axis: axis, to: host(out)) }
   public func sort(_ x: Operand, axis: Int, descending: Bool, values: Operand, indices: Operand) {
     cpu.sort(host(x), axis: axis, descending: descending, values: host(values), indices: host(indices))

@@ -12,6 +12,8 @@ import Foundation
 /// ember.class_names  ["0","1",…,"9"]
 /// ember.seed         0
 /// ```
+/// A convolutional model adds `ember.architecture` `cnn` and its `ember.model_config` (JSON of
+/// `ConvolutionalNetwork`); without them the model is the MLP of `ember.layer_sizes`.
 /// The tabular recipes add the split (`ember.test_fraction`), the standardization
 /// (`ember.feature_mean`, `ember.feature_std`, and `ember.target_mean`, `ember.target_std` for a
 /// numeric target) and, for `tabular`, the CSV file and target column.
@@ -28,8 +30,12 @@ struct CheckpointInfo: Equatable {
   var recipe: String
   /// Classification or regression.
   var task: Task
-  /// Layer widths from input to output (`[784, 512, 512, 10]`).
+  /// Layer widths from input to output (`[784, 512, 512, 10]`); for a CNN, the input features
+  /// and the outputs (`[784, 10]`).
   var layerSizes: [Int]
+  /// The CNN's configuration when the model is one (`ember.architecture` `cnn`), `nil` for the MLP
+  /// of `layerSizes`.
+  var convolutional: ConvolutionalNetwork?
   /// The dropout probability after each hidden layer (0 for none).
   var dropout: Double = 0
   /// The names of the classes, in label order (empty for regression).
@@ -64,6 +70,7 @@ struct CheckpointInfo: Equatable {
     static let featureMean = "ember.feature_mean", featureStd = "ember.feature_std"
     static let targetMean = "ember.target_mean", targetStd = "ember.target_std"
     static let csvPath = "ember.csv", targetColumn = "ember.target"
+    static let architecture = "ember.architecture", modelConfig = "ember.model_config"
   }
 
   init(
@@ -88,6 +95,8 @@ struct CheckpointInfo: Equatable {
     result[Key.recipe] = recipe
     result[Key.task] = task.rawValue
     result[Key.layerSizes] = Self.json(layerSizes)
+    result[Key.architecture] = convolutional == nil ? "mlp" : "cnn"
+    result[Key.modelConfig] = convolutional.map(Self.json)
     result[Key.dropout] = String(dropout)
     if task == .classification { result[Key.classNames] = Self.json(classNames) }
     result[Key.seed] = String(seed)
@@ -128,6 +137,17 @@ struct CheckpointInfo: Equatable {
     layerSizes = try reader.json(Key.layerSizes, as: [Int].self)
     guard layerSizes.count >= 2, layerSizes.allSatisfy({ $0 > 0 }) else {
       throw reader.invalid(Key.layerSizes, "expected at least two positive sizes")
+    }
+    switch metadata[Key.architecture] ?? "mlp" {
+    case "mlp": convolutional = nil
+    case "cnn":
+      let config = try reader.json(Key.modelConfig, as: ConvolutionalNetwork.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      guard layerSizes == [config.inputShape.reduce(1, *), config.classes] else {
+        throw reader.invalid(Key.layerSizes, "a CNN of \(config.inputShape) inputs and \(config.classes) classes")
+      }
+      convolutional = config
+    default: throw reader.invalid(Key.architecture, "expected 'mlp' or 'cnn'")
     }
     dropout = try reader.number(Key.dropout)
     guard (0..<1).contains(dropout) else { throw reader.invalid(Key.dropout, "not in [0, 1)") }
@@ -177,7 +197,7 @@ struct CheckpointInfo: Equatable {
     let known = Set([
       Key.format, Key.recipe, Key.task, Key.layerSizes, Key.dropout, Key.classNames, Key.seed,
       Key.testFraction, Key.featureNames, Key.featureMean, Key.featureStd, Key.targetMean,
-      Key.targetStd, Key.csvPath, Key.targetColumn, "ember.version",
+      Key.targetStd, Key.csvPath, Key.targetColumn, Key.architecture, Key.modelConfig, "ember.version",
     ])
     notes = metadata.filter { !known.contains($0.key) }
   }
@@ -224,4 +244,17 @@ private struct MetadataReader {
   }
 
   func has(_ key: String) -> Bool { metadata[key] != nil }
+}
+
+extension CheckpointInfo {
+  /// A fresh model of the checkpoint's architecture (its weights come from the checkpoint).
+  func makeModel() -> Sequential {
+    convolutional?.build() ?? multilayerPerceptron(sizes: layerSizes, dropout: dropout)
+  }
+
+  /// The shape of one input example.
+  var inputShape: [Int] { convolutional?.inputShape ?? [layerSizes[0]] }
+
+  /// `MLP 784-512-512-10` or `CNN, convolutions 32-64 (3×3), 128 hidden`.
+  var modelSummary: String { convolutional?.summary ?? "MLP \(describeSizes(layerSizes))" }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `ember train digits`: a 64-64-64-10 MLP on scikit-learn's 8×8 handwritten digits (1,797
 /// examples), standardized, with a stratified 80/20 split. Trains in a few seconds.
-enum DigitsRecipe: MLPRecipe {
+enum DigitsRecipe: SupervisedRecipe {
   static let name = "digits"
   static let summary = "64-64-64-10 MLP on the 8×8 digits of tabular/digits.csv.gz"
   static let defaults = Hyperparameters(

@@ -3,7 +3,7 @@ import Foundation
 
 /// `ember train fashion-mnist-mlp`: the network of `mnist-mlp` on Fashion-MNIST's ten kinds of
 /// clothing (about 89% test accuracy: a harder problem than digits).
-enum FashionMNISTMLPRecipe: MLPRecipe {
+enum FashionMNISTMLPRecipe: SupervisedRecipe {
   static let name = "fashion-mnist-mlp"
   static let summary = "the mnist-mlp network on Fashion-MNIST clothing images"
   static let defaults = MNISTMLPRecipe.defaults

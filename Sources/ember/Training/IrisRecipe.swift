@@ -3,7 +3,7 @@ import Foundation
 
 /// `ember train iris`: a 4-16-16-3 MLP on Fisher's iris flowers (150 examples, 4 measurements,
 /// 3 species), standardized, with a stratified 80/20 split. Trains in about a second.
-enum IrisRecipe: MLPRecipe {
+enum IrisRecipe: SupervisedRecipe {
   static let name = "iris"
   static let summary = "4-16-16-3 MLP on the iris flowers of tabular/iris.csv"
   static let defaults = Hyperparameters(

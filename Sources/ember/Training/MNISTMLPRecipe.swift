@@ -3,7 +3,7 @@ import Foundation
 
 /// `ember train mnist-mlp`: the classic 784-512-512-10 MLP (ReLU, dropout 0.2) on MNIST, Adam
 /// at 1e-3 with cosine decay, batch 128.
-enum MNISTMLPRecipe: MLPRecipe {
+enum MNISTMLPRecipe: SupervisedRecipe {
   static let name = "mnist-mlp"
   static let summary = "784-512-512-10 MLP (ReLU, dropout 0.2) on MNIST digits"
   static let defaults = Hyperparameters(

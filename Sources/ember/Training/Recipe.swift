@@ -68,7 +68,8 @@ protocol Recipe {
 enum Recipes {
   /// Every recipe, in the order `--help` lists them.
   static let all: [any Recipe.Type] = [
-    MNISTMLPRecipe.self, FashionMNISTMLPRecipe.self, IrisRecipe.self, DigitsRecipe.self,
+    MNISTMLPRecipe.self, FashionMNISTMLPRecipe.self, MNISTCNNRecipe.self, FashionMNISTCNNRecipe.self,
+    IrisRecipe.self, DigitsRecipe.self,
     LogisticRegressionRecipe.self, TabularRecipe.self,
   ]
 

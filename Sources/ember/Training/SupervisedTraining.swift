@@ -6,7 +6,7 @@ import Foundation
 struct SupervisedProblem {
   /// One line about the data (`MNIST: 60,000 training and 10,000 test images`).
   var description: String
-  /// The model, built by `multilayerPerceptron(sizes: info.layerSizes, dropout: info.dropout)`.
+  /// The model, as `info.makeModel()` builds it.
   var model: Sequential
   /// The training examples (inputs already standardized when the recipe does so).
   var train: TensorDataset
@@ -16,9 +16,9 @@ struct SupervisedProblem {
   var info: CheckpointInfo
 }
 
-/// A recipe that trains a `multilayerPerceptron` with `Trainer.fit`; it only says how to load
-/// its data.
-protocol MLPRecipe: Recipe {
+/// A recipe that trains the model of its `CheckpointInfo` (an MLP or a CNN) with `Trainer.fit`; it
+/// only says how to load its data and which model it builds.
+protocol SupervisedRecipe: Recipe {
   /// Loads the data and builds a fresh model (the default generator is already seeded).
   static func prepare(_ settings: TrainingSettings) throws -> SupervisedProblem
   /// Loads the test set of the checkpoint described by `info`, prepared as in training.
@@ -27,7 +27,7 @@ protocol MLPRecipe: Recipe {
   ) throws -> TensorDataset
 }
 
-extension MLPRecipe {
+extension SupervisedRecipe {
   static func train(_ settings: TrainingSettings) throws {
     Random.seed(settings.seed)
     try SupervisedTraining.run(prepare(settings), settings: settings)
@@ -35,16 +35,16 @@ extension MLPRecipe {
 
   static func evaluate(_ checkpoint: LoadedCheckpoint, settings: EvaluationSettings) throws {
     let info = checkpoint.info
-    let model = multilayerPerceptron(sizes: info.layerSizes, dropout: info.dropout)
+    let model = info.makeModel()
     do {
       try model.load(stateDict: checkpoint.tensors)
     } catch {
       throw TrainingError.checkpointMismatch(
         file: checkpoint.url.path,
-        reason: "\(error) (recipe \(info.recipe), layers \(describeSizes(info.layerSizes)))")
+        reason: "\(error) (recipe \(info.recipe), \(info.modelSummary))")
     }
     let test = try testSet(for: info, settings: settings)
-    print("Model: \(info.recipe), MLP \(describeSizes(info.layerSizes)), "
+    print("Model: \(info.recipe), \(info.modelSummary), "
       + "\(TestReport.grouped(model.parameterCount)) parameters")
     print(SupervisedTraining.report(model: model, test: test, info: info).text)
   }
@@ -65,7 +65,7 @@ enum SupervisedTraining {
     info.notes["ember.batch_size"] = String(hyperparameters.batchSize)
 
     print(problem.description)
-    print(summary(of: problem.model, inputShape: [info.layerSizes[0]]))
+    print(summary(of: problem.model, inputShape: info.inputShape))
     print("\(optimizerKind.displayName), learning rate \(hyperparameters.learningRate) "
       + "(cosine decay over the epochs), "
       + "batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "

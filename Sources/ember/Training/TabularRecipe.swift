@@ -9,7 +9,7 @@ import Foundation
 /// (or `--task regression`) gets a regressor trained with the mean squared error on the
 /// standardized target and reported with MAE, RMSE and R² in the target's units. The test fifth
 /// of the rows is stratified by class for classification.
-enum TabularRecipe: MLPRecipe {
+enum TabularRecipe: SupervisedRecipe {
   static let name = "tabular"
   static let summary = "an MLP on --csv <file> that predicts --target <column>"
   static let defaults = Hyperparameters(

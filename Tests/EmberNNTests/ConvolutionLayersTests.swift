@@ -62,6 +62,45 @@ import Testing
     }
   }
 
+  @Test func otherLayersHarness() {
+    checkLayer("SeparableConv2D", input: [2, 3, 6, 5], output: [2, 4, 6, 5],
+               parameterNames: ["depthwise.weight", "pointwise.weight", "pointwise.bias"],
+               parameterCount: 6 * 9 + 4 * 6 + 4) { generator in
+      let layer = SeparableConv2D(3, 4, kernelSize: [3, 3], padding: .same, depthMultiplier: 2)
+      layer.resetParameters(using: &generator)
+      return layer
+    }
+    checkLayer("ZeroPad2D", input: [2, 2, 3, 4], output: [2, 2, 6, 7], parameterNames: [], parameterCount: 0) { _ in
+      ZeroPad2D(left: 1, right: 2, top: 0, bottom: 3)
+    }
+    checkLayer("Upsample", input: [2, 2, 3, 4], output: [2, 2, 6, 8], parameterNames: [], parameterCount: 0) { _ in
+      Upsample(scaleFactor: [2], mode: .bilinear)
+    }
+    checkLayer("AdaptiveAvgPool2D", input: [2, 3, 7, 5], output: [2, 3, 1, 1], parameterNames: [],
+               parameterCount: 0) { _ in AdaptiveAvgPool2D(1) }
+    checkLayer("Rescaling", input: [2, 3], output: [2, 3], parameterNames: [], parameterCount: 0) { _ in
+      Rescaling(scale: 1.0 / 255, offset: -0.5)
+    }
+  }
+
+  /// Keras's `Normalization`: adapted statistics per feature, saved with the model.
+  @Test func normalizationAdapts() {
+    let data = Tensor([[1, 10], [3, 30], [5, 50]] as [[Double]]).cast(to: .float64)
+    let layer = Normalization(features: 2, dtype: .float64)
+    layer.adapt(data)
+    expectClose(layer.mean.value.doubles, [3, 30])
+    expectClose(layer.variance.value.doubles, [8.0 / 3, 800.0 / 3])
+    let y = layer(data)
+    expectClose(y.mean(axis: 0).doubles, [0, 0], tolerance: 1e-12)
+    expectClose(y.variance(axes: [0], correction: 0).doubles, [1, 1], tolerance: 1e-12)
+    #expect(Set(layer.stateDict().keys) == ["mean", "variance"])
+    // Per channel of [N, C, H, W] images.
+    let images = Tensor.uniform([4, 3, 2, 2], in: 0...1)
+    let perChannel = Normalization(features: 3, axis: 1)
+    perChannel.adapt(images)
+    expectClose(perChannel(images).mean(axes: [0, 2, 3]).doubles, [0, 0, 0], tolerance: 1e-5)
+  }
+
   @Test func batchNormHarnessAndBuffers() {
     // Batch norm starts at weight 1 and bias 0 whatever the seed; the harness draws them instead.
     func drawn(_ layer: BatchNormalization, _ generator: inout RandomGenerator) -> BatchNormalization {

@@ -122,6 +122,30 @@ private func makeLayer(_ fixture: LayerFixture.Case, dtype: DType) -> any Tensor
     return AvgPool1D(int("kernel", 0), stride: a["stride"] == nil ? nil : int("stride", 0),
                      padding: int("padding", 0), ceilMode: flag("ceil_mode", false),
                      countIncludePad: flag("count_include_pad", true))
+  case "LayerNorm":
+    var epsilon = 1e-5
+    if case .number(let e)? = a["epsilon"] { epsilon = e }
+    return LayerNorm(ints("shape", []), epsilon: epsilon, dtype: dtype)
+  case "GroupNorm":
+    return GroupNorm(groups: int("groups", 0), channels: int("channels", 0), dtype: dtype)
+  case "InstanceNorm2D":
+    return InstanceNorm2D(int("channels", 0), affine: flag("affine", false), dtype: dtype)
+  case "ZeroPad2D":
+    let p = ints("padding", [])
+    return ZeroPad2D(left: p[0], right: p[1], top: p[2], bottom: p[3])
+  case "Upsample":
+    var mode = Upsample.Mode.nearest
+    if case .text(let name)? = a["mode"] { mode = Upsample.Mode(rawValue: name)! }
+    if case .list(let size)? = a["size"] {
+      return Upsample(size: size, mode: mode, alignCorners: flag("align_corners", false))
+    }
+    guard case .list(let scale)? = a["scale"] else { fatalError("Upsample case needs a scale or size") }
+    return Upsample(scaleFactor: scale.map(Double.init), mode: mode, alignCorners: flag("align_corners", false))
+  case "AdaptiveAvgPool2D": return AdaptiveAvgPool2D(outputSize: ints("size", []))
+  case "AdaptiveAvgPool1D": return AdaptiveAvgPool1D(int("size", 0))
+  case "SeparableConv2D":
+    return SeparableConv2D(int("in", 0), int("out", 0), kernelSize: ints("kernel", []), padding: padding(2),
+                           depthMultiplier: int("depth_multiplier", 1), dtype: dtype)
   case "BatchNorm2D", "BatchNorm1D":
     var momentum: Double? = 0.1
     if case .null? = a["momentum"] { momentum = nil }

@@ -124,6 +124,41 @@ case("avgpool2d.pad.exclude.ceil", "AvgPool2D",
 case("avgpool1d", "AvgPool1D", {"kernel": 4, "stride": 3, "padding": 2, "count_include_pad": False},
      nn.AvgPool1d(4, stride=3, padding=2, count_include_pad=False), (2, 2, 10))
 
+# Normalization layers, padding, resizing and adaptive pooling.
+case("layernorm.last", "LayerNorm", {"shape": [6]}, nn.LayerNorm(6), (3, 4, 6))
+case("layernorm.last2", "LayerNorm", {"shape": [3, 5], "epsilon": 1e-3}, nn.LayerNorm([3, 5], eps=1e-3), (2, 3, 5))
+case("groupnorm", "GroupNorm", {"groups": 2, "channels": 6}, nn.GroupNorm(2, 6), (3, 6, 4, 5))
+case("groupnorm.sequence", "GroupNorm", {"groups": 3, "channels": 3}, nn.GroupNorm(3, 3), (2, 3, 7))
+case("instancenorm2d.affine", "InstanceNorm2D", {"channels": 3, "affine": True}, nn.InstanceNorm2d(3, affine=True),
+     (2, 3, 5, 4))
+case("zeropad2d", "ZeroPad2D", {"padding": [1, 2, 0, 3]}, nn.ZeroPad2d((1, 2, 0, 3)), (2, 2, 3, 4))
+case("upsample.nearest.2", "Upsample", {"scale": [2], "mode": "nearest"}, nn.Upsample(scale_factor=2, mode="nearest"),
+     (2, 2, 3, 4))
+case("upsample.nearest.size", "Upsample", {"size": [5, 7], "mode": "nearest"}, nn.Upsample(size=(5, 7), mode="nearest"),
+     (1, 2, 3, 4))
+case("upsample.bilinear.2", "Upsample", {"scale": [2], "mode": "bilinear"},
+     nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), (2, 2, 3, 4))
+case("upsample.bilinear.size.aligned", "Upsample", {"size": [7, 5], "mode": "bilinear", "align_corners": True},
+     nn.Upsample(size=(7, 5), mode="bilinear", align_corners=True), (1, 2, 3, 4))
+case("adaptiveavgpool2d", "AdaptiveAvgPool2D", {"size": [3, 2]}, nn.AdaptiveAvgPool2d((3, 2)), (2, 3, 7, 5))
+case("adaptiveavgpool1d", "AdaptiveAvgPool1D", {"size": 4}, nn.AdaptiveAvgPool1d(4), (2, 3, 10))
+
+
+class Separable(nn.Module):
+    """Keras's SeparableConv2D in PyTorch: a depthwise convolution, then a pointwise one."""
+
+    def __init__(self, cin, cout, k, multiplier, padding):
+        super().__init__()
+        self.depthwise = nn.Conv2d(cin, cin * multiplier, k, groups=cin, bias=False, padding=padding)
+        self.pointwise = nn.Conv2d(cin * multiplier, cout, 1)
+
+    def forward(self, x):
+        return self.pointwise(self.depthwise(x))
+
+
+case("separableconv2d", "SeparableConv2D", {"in": 3, "out": 4, "kernel": [3, 3], "depth_multiplier": 2, "padding": [1, 1]},
+     Separable(3, 4, 3, 2, 1), (2, 3, 6, 5))
+
 
 def batch_norm_case(name, layer_name, module, input_shape, steps=3, args=None):
     module = module.double()

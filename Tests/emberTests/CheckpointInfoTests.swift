@@ -30,6 +30,36 @@ import Testing
     #expect(info.metadata["ember.recipe"] == "mnist-mlp")
   }
 
+  /// A CNN checkpoint names its architecture and carries its configuration; a checkpoint without
+  /// `ember.architecture` (written before there were CNNs) is an MLP.
+  @Test func convolutionalModelRoundTrips() throws {
+    var info = CheckpointInfo(recipe: "mnist-cnn", task: .classification, layerSizes: [784, 10],
+                              classNames: (0..<10).map(String.init), seed: 3)
+    info.convolutional = MNISTCNNRecipe.network
+    let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)
+    #expect(decoded == info && decoded.convolutional == MNISTCNNRecipe.network)
+    #expect(info.metadata["ember.architecture"] == "cnn")
+    let model = decoded.makeModel()
+    #expect(model.parameterCount == 225_034)
+    #expect(decoded.inputShape == [1, 28, 28])
+    var old = CheckpointInfo(recipe: "mnist-mlp", task: .classification, layerSizes: [784, 10],
+                             classNames: (0..<10).map(String.init)).metadata
+    old["ember.architecture"] = nil
+    #expect(try CheckpointInfo(metadata: old, file: Self.file).convolutional == nil)
+    var wrong = info.metadata
+    wrong["ember.layer_sizes"] = "[784,5]"
+    #expect(throws: TrainingError.self) { try CheckpointInfo(metadata: wrong, file: Self.file) }
+    wrong = info.metadata
+    wrong["ember.architecture"] = "resnet"
+    #expect(throws: TrainingError.invalidMetadata(
+      key: "ember.architecture", value: "resnet", file: Self.file, reason: "expected 'mlp' or 'cnn'")) {
+      try CheckpointInfo(metadata: wrong, file: Self.file)
+    }
+    wrong = info.metadata
+    wrong["ember.model_config"] = #"{"inputShape":[1,28,28],"channels":[32,64],"kernelSize":30,"hidden":128,"classes":10,"dropout":0.25,"hiddenDropout":0.5}"#
+    #expect(throws: TrainingError.self) { try CheckpointInfo(metadata: wrong, file: Self.file) }
+  }
+
   @Test func regressionRoundTripsExactly() throws {
     let info = Self.tabularInfo()
     let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)

@@ -55,7 +55,8 @@ import Testing
 
   @Test func everyRecipeIsFound() {
     let names = [
-      "mnist-mlp", "fashion-mnist-mlp", "iris", "digits", "logistic-regression", "tabular",
+      "mnist-mlp", "fashion-mnist-mlp", "mnist-cnn", "fashion-mnist-cnn", "iris", "digits",
+      "logistic-regression", "tabular",
     ]
     for name in names {
       #expect(Recipes.named(name)?.name == name)

@@ -23,7 +23,9 @@ let package = Package(
     .target(name: "EmberCore", dependencies: ["EmberBackend"]),
     .target(name: "EmberNN", dependencies: ["EmberCore"]),
     .target(name: "EmberOptim", dependencies: ["EmberNN"]),
-    .target(name: "EmberData", dependencies: ["EmberCore"]),
+    // Image codecs (libjpeg-turbo, libpng, giflib) opened with dlopen at run time.
+    .target(name: "CEmberImage", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+    .target(name: "EmberData", dependencies: ["EmberCore", "CEmberImage"]),
     .target(name: "EmberTrain", dependencies: ["EmberNN", "EmberOptim", "EmberData"]),
     .target(
       name: "Ember",

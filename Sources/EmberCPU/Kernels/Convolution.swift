@@ -7,6 +7,7 @@ import EmberBackend
 /// threads (each with its own columns and a single-threaded GEMM); a batch smaller than the thread
 /// count runs its images in turn with threaded GEMMs.
 enum ConvolutionKernels {
+  // The generic kernels are always inlined into their Float and Double callers (see PoolingKernels).
   static func forward(
     _ input: Operand, weight: Operand, bias: Operand?, geometry: ConvolutionGeometry, to out: Operand
   ) {
@@ -75,6 +76,7 @@ enum ConvolutionKernels {
   /// Unrolls group `c0 ..< c0 + C'` of one image (`image` points at its channel 0) into
   /// `columns[K, P]`: row `(c·kh + i)·kw + j`, column `y·outW + x` holds the input at
   /// `(y·sh − top + i·dh, x·sw − left + j·dw)` of channel `c`, or 0 outside the image.
+  @inline(__always)
   private static func unroll<T: BinaryFloatingPoint>(
     _ image: UnsafePointer<T>, _ g: ConvolutionGeometry, _ s: Sizes, into columns: UnsafeMutablePointer<T>
   ) {
@@ -109,6 +111,7 @@ enum ConvolutionKernels {
   }
 
   /// Adds `columns[K, P]` back into one image group (the adjoint of `unroll`).
+  @inline(__always)
   private static func fold<T: BinaryFloatingPoint>(
     _ columns: UnsafePointer<T>, _ g: ConvolutionGeometry, _ s: Sizes, into image: UnsafeMutablePointer<T>
   ) {
@@ -149,6 +152,7 @@ enum ConvolutionKernels {
     return (Swift.min(low, count), Swift.max(high, Swift.min(low, count)))
   }
 
+  @inline(__always)
   private static func forward<T: GemmFloat>(
     _: T.Type, _ input: Operand, _ weight: Operand, _ bias: Operand?, _ g: ConvolutionGeometry,
     _ out: Operand
@@ -185,6 +189,7 @@ enum ConvolutionKernels {
     }
   }
 
+  @inline(__always)
   private static func backwardInput<T: GemmFloat>(
     _: T.Type, _ gradient: Operand, _ weight: Operand, _ g: ConvolutionGeometry, _ out: Operand
   ) {
@@ -221,6 +226,7 @@ enum ConvolutionKernels {
   /// summed into its own buffer, and the runs added in order — the same sums on any thread count.
   static let imagesPerPartialSum = 8
 
+  @inline(__always)
   private static func backwardWeight<T: GemmFloat>(
     _: T.Type, _ input: Operand, _ gradient: Operand, _ g: ConvolutionGeometry, _ out: Operand
   ) {

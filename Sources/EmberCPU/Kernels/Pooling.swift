@@ -34,30 +34,68 @@ enum PoolingKernels {
     return operand.buffer.pointer.assumingMemoryBound(to: T.self) + operand.layout.offset
   }
 
+  // The generic kernels are always inlined into their Float and Double callers: a generic function
+  // called through the pool's closures is otherwise left unspecialized (measured: 30% of a CNN
+  // step in an unspecialized max pooling).
+  @inline(__always)
   private static func maxPool<T: BinaryFloatingPoint>(
     _: T.Type, _ input: Operand, _ g: PoolingGeometry, _ values: Operand, _ indices: Operand
   ) {
     let x = base(input, T.self), y = base(values, T.self), index = base(indices, Int64.self)
     let (H, W, outH, outW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
+    let interior = g.padTop == 0 && g.padLeft == 0 && g.dilationHeight == 1 && g.dilationWidth == 1
+      && (outH - 1) * g.strideHeight + g.kernelHeight <= H && (outW - 1) * g.strideWidth + g.kernelWidth <= W
     Parallel.forEachChunk(g.planes, costPerItem: outH * outW * g.kernelHeight * g.kernelWidth) { planes in
       for plane in planes {
         let source = x + plane * H * W
         let out = y + plane * outH * outW, where_ = index + plane * outH * outW
-        for oy in 0..<outH {
-          for ox in 0..<outW {
-            var best = -T.infinity, bestIndex = -1
-            for i in 0..<g.kernelHeight {
-              let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
-              if iy < 0 || iy >= H { continue }
-              for j in 0..<g.kernelWidth {
-                let ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth
-                if ix < 0 || ix >= W { continue }
-                let value = source[iy * W + ix]
-                // NaN wins and stays (PyTorch propagates it).
-                if bestIndex < 0 || value > best || (value.isNaN && !best.isNaN) {
-                  (best, bestIndex) = (value, iy * W + ix)
+        if interior {
+          // Every window inside the input, taps adjacent: no clipping to compute.
+          for oy in 0..<outH {
+            for ox in 0..<outW {
+              let corner = oy * g.strideHeight * W + ox * g.strideWidth
+              var bestIndex = corner, best = source[corner]
+              for i in 0..<g.kernelHeight {
+                let row = corner + i * W
+                for j in 0..<g.kernelWidth {
+                  let value = source[row + j]
+                  let take = best == best && !(value <= best)
+                  best = take ? value : best
+                  bestIndex = take ? row + j : bestIndex
                 }
               }
+              out[oy * outW + ox] = best
+              where_[oy * outW + ox] = Int64(bestIndex)
+            }
+          }
+          continue
+        }
+        for oy in 0..<outH {
+          // The kernel rows inside the input: y0 + i·dh in 0..<H.
+          let y0 = oy * g.strideHeight - g.padTop
+          let (i0, i1) = taps(start: y0, dilation: g.dilationHeight, count: g.kernelHeight, size: H)
+          for ox in 0..<outW {
+            let x0 = ox * g.strideWidth - g.padLeft
+            let (j0, j1) = taps(start: x0, dilation: g.dilationWidth, count: g.kernelWidth, size: W)
+            // Padding never wins: start from the first tap inside the input (a window with none
+            // is impossible, as padding is at most half the kernel).
+            var bestIndex = (y0 + i0 * g.dilationHeight) * W + x0 + j0 * g.dilationWidth
+            var best = source[bestIndex]
+            var i = i0
+            while i < i1 {
+              let row = (y0 + i * g.dilationHeight) * W + x0
+              var j = j0
+              while j < j1 {
+                let position = row + j * g.dilationWidth
+                let value = source[position]
+                // The first wins ties; NaN wins and stays (PyTorch propagates it). Selects, not
+                // branches: on real activations the comparison is a coin toss.
+                let take = best == best && !(value <= best)
+                best = take ? value : best
+                bestIndex = take ? position : bestIndex
+                j += 1
+              }
+              i += 1
             }
             out[oy * outW + ox] = best
             where_[oy * outW + ox] = Int64(bestIndex)
@@ -67,8 +105,18 @@ enum PoolingKernels {
     }
   }
 
+  /// The taps `t` in `0..<count` whose position `start + t·dilation` lies in `0..<size`.
+  @inline(__always)
+  private static func taps(start: Int, dilation: Int, count: Int, size: Int) -> (Int, Int) {
+    let low = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+    let last = size - 1 - start
+    let high = last < 0 ? 0 : Swift.min(count, last / dilation + 1)
+    return (Swift.min(low, high), high)
+  }
+
   /// Forward (`x` the input, `y` the output) or backward (`x` the output gradient, `y` the input
   /// gradient) average pooling; the divisor of window `(oy, ox)` follows PyTorch's `avg_pool2d`.
+  @inline(__always)
   private static func averagePool<T: BinaryFloatingPoint>(
     _: T.Type, _ source: Operand, _ g: PoolingGeometry, _ countPadding: Bool, _ target: Operand,
     backward: Bool

@@ -9,7 +9,7 @@ enum MNISTCNNRecipe: SupervisedRecipe {
   static let summary = "2 conv blocks (32, 64 channels) + 128 hidden, dropout, on MNIST digits"
   static let defaults = Hyperparameters(epochs: 12, batchSize: 128, learningRate: 1e-3, optimizer: .adam)
 
-  /// The network of both MNIST-like CNN recipes.
+  /// The network of `mnist-cnn`.
   static let network = ConvolutionalNetwork(
     inputShape: [1, 28, 28], channels: [32, 64], kernelSize: 3, hidden: 128, classes: 10, dropout: 0.25,
     hiddenDropout: 0.5)
@@ -18,8 +18,8 @@ enum MNISTCNNRecipe: SupervisedRecipe {
     let (train, test) = try (
       MNIST(split: .train, dataDirectory: settings.dataDirectory, download: settings.download),
       MNIST(split: .test, dataDirectory: settings.dataDirectory, download: settings.download))
-    return problem(recipe: name, dataset: "MNIST", classNames: MNIST.classNames, train: train.dataset,
-                   test: test.dataset)
+    return problem(recipe: name, dataset: "MNIST", classNames: MNIST.classNames, network: network,
+                   train: train.dataset, test: test.dataset)
   }
 
   static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {
@@ -28,7 +28,8 @@ enum MNISTCNNRecipe: SupervisedRecipe {
 
   /// The CNN problem of an MNIST-like dataset: `[1, 28, 28]` images in `[0, 1]`, ten classes.
   static func problem(
-    recipe: String, dataset: String, classNames: [String], train: TensorDataset, test: TensorDataset
+    recipe: String, dataset: String, classNames: [String], network: ConvolutionalNetwork,
+    train: TensorDataset, test: TensorDataset
   ) -> SupervisedProblem {
     var info = CheckpointInfo(recipe: recipe, task: .classification, layerSizes: [784, 10],
                               classNames: classNames)
@@ -40,19 +41,25 @@ enum MNISTCNNRecipe: SupervisedRecipe {
   }
 }
 
-/// `ember train fashion-mnist-cnn`: the network of `mnist-cnn` on Fashion-MNIST clothing images.
+/// `ember train fashion-mnist-cnn`: the blocks of `mnist-cnn` with a 256-wide hidden layer and
+/// lighter dropout (0.1, 0.3) on Fashion-MNIST clothing images, 20 epochs (with `mnist-cnn`'s
+/// dropout the network underfits clothing: training accuracy stays below validation).
 enum FashionMNISTCNNRecipe: SupervisedRecipe {
   static let name = "fashion-mnist-cnn"
-  static let summary = "the mnist-cnn network on Fashion-MNIST clothing images"
-  static let defaults = Hyperparameters(epochs: 15, batchSize: 128, learningRate: 1e-3, optimizer: .adam)
+  static let summary = "mnist-cnn's conv blocks, 256 hidden, lighter dropout, on Fashion-MNIST clothing"
+  static let defaults = Hyperparameters(epochs: 20, batchSize: 128, learningRate: 1e-3, optimizer: .adam)
+
+  static let network = ConvolutionalNetwork(
+    inputShape: [1, 28, 28], channels: [32, 64], kernelSize: 3, hidden: 256, classes: 10, dropout: 0.1,
+    hiddenDropout: 0.3)
 
   static func prepare(_ settings: TrainingSettings) throws -> SupervisedProblem {
     let (train, test) = try (
       FashionMNIST(split: .train, dataDirectory: settings.dataDirectory, download: settings.download),
       FashionMNIST(split: .test, dataDirectory: settings.dataDirectory, download: settings.download))
     return MNISTCNNRecipe.problem(
-      recipe: name, dataset: "Fashion-MNIST", classNames: FashionMNIST.classNames, train: train.dataset,
-      test: test.dataset)
+      recipe: name, dataset: "Fashion-MNIST", classNames: FashionMNIST.classNames, network: network,
+      train: train.dataset, test: test.dataset)
   }
 
   static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {

@@ -73,6 +73,11 @@ public protocol Backend: AnyObject, Sendable {
   /// `return_indices`; the first on ties. `input` is `[planes, H, W]` contiguous.
   func maxPool(_ input: Operand, geometry: PoolingGeometry, values: Operand, indices: Operand)
 
+  /// The gradient of `maxPool` with respect to its input: `out` (the input's shape, every
+  /// element written) is zero except where a window's maximum was, which gets the sum of the
+  /// `gradient` of every window whose maximum it was (`indices` from `maxPool`).
+  func maxPoolBackward(_ gradient: Operand, indices: Operand, geometry: PoolingGeometry, to out: Operand)
+
   /// Average pooling: each window's mean over its positions inside the input, or over every
   /// position inside the padded input when `countPadding` (PyTorch's `count_include_pad`).
   func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand)

@@ -93,6 +93,10 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     PoolingKernels.maxPool(input, geometry: geometry, values: values, indices: indices)
   }
 
+  public func maxPoolBackward(_ gradient: Operand, indices: Operand, geometry: PoolingGeometry, to out: Operand) {
+    PoolingKernels.maxPoolBackward(gradient, indices: indices, geometry: geometry, to: out)
+  }
+
   public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
     PoolingKernels.averagePool(input, geometry: geometry, countPadding: countPadding, to: out)
   }

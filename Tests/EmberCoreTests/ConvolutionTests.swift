@@ -83,6 +83,17 @@ import Testing
     }
   }
 
+  /// Max pooling's input gradient is itself differentiable (a gather at the same indices).
+  @Test func maxPoolBackwardDifferentiates() {
+    let x = Tensor(testValues(2 * 3 * 6 * 5, in: -5...5, seed: 3), shape: [2, 3, 6, 5])
+    let indices = x.maxPool2dWithIndices(kernel: [2, 2], stride: [2, 1]).indices
+    let g = PoolingGeometry(planes: 6, inputHeight: 6, inputWidth: 5, outputHeight: 3, outputWidth: 4,
+                            kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 1)
+    checkGradients("maxPool2d backward", shapes: [[2, 3, 3, 4]], range: -1...1) { t in
+      Tensor.maxPoolBackward(t[0], indices: indices, geometry: g, inputShape: [2, 3, 6, 5])
+    }
+  }
+
   @Test func maxPoolValuesAndIndices() {
     let x = Tensor([[[1, 5, 2, 0], [3, 4, 9, 8], [7, 6, 1, 2]]] as [[[Double]]])
     let (values, indices) = x.maxPool2dWithIndices(kernel: [2, 2], stride: [1, 2])

@@ -110,6 +110,9 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   public func maxPool(_ input: Operand, geometry: PoolingGeometry, values: Operand, indices: Operand) {
     cpu.maxPool(host(input), geometry: geometry, values: host(values), indices: host(indices))
   }
+  public func maxPoolBackward(_ gradient: Operand, indices: Operand, geometry: PoolingGeometry, to out: Operand) {
+    cpu.maxPoolBackward(host(gradient), indices: host(indices), geometry: geometry, to: host(out))
+  }
   public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
     cpu.averagePool(host(input), geometry: geometry, countPadding: countPadding, to: host(out))
   }

@@ -67,6 +67,10 @@ void ember_fused_unary_f32(int op, const float *x, float *y, long n);
 /// product and the sum rounded separately (never an FMA). `y` may be the memory of `a` or `b`.
 void ember_fused_linear_f32(const float *a, long sa, float s, const float *b, long sb, float t,
                             float *y, long n);
+/// Max pooling of one `[2·out_height, width]` float plane with 2×2 windows at stride 2 (Pooling.c):
+/// each window's maximum (the first on ties; NaN wins) and its position `y·width + x`.
+void ember_maxpool2x2_f32(const float *src, long width, float *out, int64_t *index, long out_height,
+                          long out_width);
 // Philox 4×32-10 (Philox.c).
 /// One block: four 32-bit words of counter `counter` under key `key` (Random123's `philox4x32`).
 void ember_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);

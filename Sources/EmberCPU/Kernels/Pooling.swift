@@ -1,3 +1,4 @@
+import CEmberKernels
 import EmberBackend
 
 /// Max and average pooling over `[planes, H, W]` planes, one pass over each window, planes split
@@ -8,6 +9,31 @@ enum PoolingKernels {
     case .float32: maxPool(Float.self, input, geometry, values, indices)
     case .float64: maxPool(Double.self, input, geometry, values, indices)
     default: preconditionFailure("maxPool: \(input.dtype) tensors are not supported (float32, float64)")
+    }
+  }
+
+  static func maxPoolBackward(_ gradient: Operand, indices: Operand, geometry g: PoolingGeometry, to out: Operand) {
+    switch gradient.dtype {
+    case .float32: maxPoolBackward(Float.self, gradient, indices, g, out)
+    case .float64: maxPoolBackward(Double.self, gradient, indices, g, out)
+    default: preconditionFailure("maxPool: \(gradient.dtype) tensors are not supported (float32, float64)")
+    }
+  }
+
+  /// Each plane's gradient added at its maxima, planes split across threads (a plane's windows
+  /// only reach its own input plane).
+  @inline(__always)
+  private static func maxPoolBackward<T: BinaryFloatingPoint>(
+    _: T.Type, _ gradient: Operand, _ indices: Operand, _ g: PoolingGeometry, _ out: Operand
+  ) {
+    let dy = base(gradient, T.self), index = base(indices, Int64.self), dx = base(out, T.self)
+    let (plane, pooled) = (g.inputHeight * g.inputWidth, g.outputHeight * g.outputWidth)
+    Parallel.forEachChunk(g.planes, costPerItem: plane + pooled) { planes in
+      for p in planes {
+        let target = dx + p * plane, source = dy + p * pooled, at = index + p * pooled
+        target.update(repeating: 0, count: plane)
+        for o in 0..<pooled { target[Int(at[o])] += source[o] }
+      }
     }
   }
 
@@ -45,10 +71,17 @@ enum PoolingKernels {
     let (H, W, outH, outW) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
     let interior = g.padTop == 0 && g.padLeft == 0 && g.dilationHeight == 1 && g.dilationWidth == 1
       && (outH - 1) * g.strideHeight + g.kernelHeight <= H && (outW - 1) * g.strideWidth + g.kernelWidth <= W
+    let pairs = interior && g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
     Parallel.forEachChunk(g.planes, costPerItem: outH * outW * g.kernelHeight * g.kernelWidth) { planes in
       for plane in planes {
         let source = x + plane * H * W
         let out = y + plane * outH * outW, where_ = index + plane * outH * outW
+        if pairs && T.self == Float.self {
+          ember_maxpool2x2_f32(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), W,
+                               UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), where_,
+                               outH, outW)
+          continue
+        }
         if interior {
           // Every window inside the input, taps adjacent: no clipping to compute.
           for oy in 0..<outH {

@@ -28,16 +28,26 @@ extension Tensor {
     let values = Tensor.empty(outShape, dtype: dtype, device: device)
     let indices = Tensor.empty(outShape, dtype: .int64, device: device)
     backend.maxPool(input.operand, geometry: g, values: values.operand, indices: indices.operand)
-    let planeShape = [g.planes, g.inputHeight * g.inputWidth]
-    let flatIndices = indices.reshaped([g.planes, g.outputHeight * g.outputWidth])
-    let inputShape = shape, type = dtype, where_ = device
-    // dx = G scattered (added) to where each window's maximum was.
+    let inputShape = shape
+    // dx = G added where each window's maximum was.
     let result = Tensor.record("maxPool2d", values, inputs: [input]) { gradient in
-      [Tensor.zeros(planeShape, dtype: type, on: where_)
-        .scatterAdding(axis: 1, index: flatIndices, source: gradient.reshaped(flatIndices.shape))
-        .reshaped(inputShape)]
+      [Tensor.maxPoolBackward(gradient.contiguous(), indices: indices, geometry: g, inputShape: inputShape)]
     }
     return (result, indices)
+  }
+
+  /// `maxPool2d`'s input gradient; its own gradient gathers at the same indices.
+  static func maxPoolBackward(
+    _ gradient: Tensor, indices: Tensor, geometry g: PoolingGeometry, inputShape: [Int]
+  ) -> Tensor {
+    let out = empty(inputShape, dtype: gradient.dtype, device: gradient.device)
+    gradient.backend.maxPoolBackward(gradient.operand, indices: indices.operand, geometry: g, to: out.operand)
+    let flat = indices.reshaped([g.planes, g.outputHeight * g.outputWidth])
+    let pooledShape = gradient.shape
+    // d(dx)/dG: each output reads its window's maximum back.
+    return record("maxPool2dBackward", out, inputs: [gradient]) { h in
+      [h.reshaped([g.planes, g.inputHeight * g.inputWidth]).gathered(axis: 1, index: flat).reshaped(pooledShape)]
+    }
   }
 
   /// 2-D average pooling over the last two axes, like `torch.nn.functional.avg_pool2d`: each

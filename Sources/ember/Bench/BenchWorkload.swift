@@ -12,7 +12,8 @@ struct BenchWorkload: Sendable {
 
   /// Every workload, in the order `--list` shows them.
   static let all: [BenchWorkload] = [
-    .sgemm, .gemmShapes, .parallel, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .cnn, .cnnInfer, .trainLoop,
+    .sgemm, .gemmShapes, .parallel, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .cnn, .cnnInfer, .conv,
+    .trainLoop,
     .random,
   ]
 

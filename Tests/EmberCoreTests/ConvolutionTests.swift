@@ -17,6 +17,7 @@ import Testing
       ("dilation", [2, 2, 2, 2], [1, 1], .explicit([1, 0]), [2, 3], 1),
       ("groups", [4, 1, 3, 3], [1, 2], .explicit([1, 1]), [1, 1], 2),
       ("pointwise", [3, 2, 1, 1], [1, 1], .valid, [1, 1], 1),
+      ("depthwise (the direct kernel)", [3, 1, 3, 2], [1, 2], .explicit([1, 1]), [2, 1], 3),
     ]
     for (name, weightShape, stride, padding, dilation, groups) in variants {
       let channels = weightShape[1] * groups

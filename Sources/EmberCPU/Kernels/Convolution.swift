@@ -160,6 +160,10 @@ enum ConvolutionKernels {
     let s = Sizes(g)
     let x = base(input, T.self, "input"), w = base(weight, T.self, "weight"), y = base(out, T.self, "output")
     let b = bias.map { base($0, T.self, "bias") }
+    if s.inputGroup == 1 && s.outputGroup == 1 {
+      depthwiseForward(x, w, b, g, s, y)
+      return
+    }
     let kernel = T.builtInKernel
     let scratchCount = s.direct ? 0 : s.patch * s.positions
     forEachImageRange(g, work: g.outputChannels * s.patch * s.positions) { images, threaded in
@@ -184,6 +188,45 @@ enum ConvolutionKernels {
             b: .init(base: UnsafePointer(columns ?? image), rowStride: s.positions, columnStride: 1),
             c: target, ldc: s.positions, alpha: 1, beta: b == nil ? 0 : 1, kernel: kernel,
             threaded: threaded)
+        }
+      }
+    }
+  }
+
+  /// A depthwise convolution (one input and one output channel per group) computed directly: for
+  /// each output row and each tap, the tap's weight times a shifted input row added into the
+  /// output row (im2col would run one single-row product per channel). Planes split across threads.
+  @inline(__always)
+  private static func depthwiseForward<T: GemmFloat>(
+    _ x: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>?,
+    _ g: ConvolutionGeometry, _ s: Sizes, _ y: UnsafeMutablePointer<T>
+  ) {
+    let (outH, outW, H, W) = (g.outputHeight, g.outputWidth, g.inputHeight, g.inputWidth)
+    let taps = g.kernelHeight * g.kernelWidth
+    Parallel.forEachChunk(g.batch * g.outputChannels, costPerItem: s.positions * taps) { planes in
+      for plane in planes {
+        let channel = plane % g.outputChannels
+        let source = x + plane * s.plane, target = y + plane * s.positions
+        let weights = w + channel * taps
+        target.update(repeating: b.map { $0[channel] } ?? 0, count: s.positions)
+        for i in 0..<g.kernelHeight {
+          for j in 0..<g.kernelWidth {
+            let tap = weights[i * g.kernelWidth + j]
+            let (low, high) = validRange(offset: j * g.dilationWidth - g.padLeft, stride: g.strideWidth,
+                                         size: W, count: outW)
+            if low >= high { continue }
+            for oy in 0..<outH {
+              let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight
+              guard iy >= 0 && iy < H else { continue }
+              let row = source + iy * W + j * g.dilationWidth - g.padLeft
+              let out = target + oy * outW
+              if g.strideWidth == 1 {
+                for ox in low..<high { out[ox] += tap * row[ox] }
+              } else {
+                for ox in low..<high { out[ox] += tap * row[ox * g.strideWidth] }
+              }
+            }
+          }
         }
       }
     }

@@ -86,8 +86,7 @@ enum ConvolutionKernels {
       let plane = image + c * s.plane
       for i in 0..<g.kernelHeight {
         for j in 0..<g.kernelWidth {
-          let (low, high) = validRange(offset: j * g.dilationWidth - g.padLeft, stride: g.strideWidth,
-                                       size: W, count: outW)
+          let (low, high) = stepsInside(start: j * g.dilationWidth - g.padLeft, step: g.strideWidth, count: outW, size: W)
           for y in 0..<outH {
             let out = row + y * outW
             let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
@@ -121,8 +120,7 @@ enum ConvolutionKernels {
       let plane = image + c * s.plane
       for i in 0..<g.kernelHeight {
         for j in 0..<g.kernelWidth {
-          let (low, high) = validRange(offset: j * g.dilationWidth - g.padLeft, stride: g.strideWidth,
-                                       size: W, count: outW)
+          let (low, high) = stepsInside(start: j * g.dilationWidth - g.padLeft, step: g.strideWidth, count: outW, size: W)
           if low < high {
             for y in 0..<outH {
               let iy = y * g.strideHeight - g.padTop + i * g.dilationHeight
@@ -140,16 +138,6 @@ enum ConvolutionKernels {
         }
       }
     }
-  }
-
-  /// The outputs `x` in `0..<count` whose input position `x·stride + offset` lies in `0..<size`.
-  @inline(__always)
-  private static func validRange(offset: Int, stride: Int, size: Int, count: Int) -> (Int, Int) {
-    // x·stride + offset ≥ 0  ⇔  x ≥ ⌈−offset / stride⌉;  x·stride + offset ≤ size − 1.
-    let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
-    let last = size - 1 - offset
-    let high = last < 0 ? 0 : Swift.min(count, last / stride + 1)
-    return (Swift.min(low, count), Swift.max(high, Swift.min(low, count)))
   }
 
   @inline(__always)
@@ -212,8 +200,7 @@ enum ConvolutionKernels {
         for i in 0..<g.kernelHeight {
           for j in 0..<g.kernelWidth {
             let tap = weights[i * g.kernelWidth + j]
-            let (low, high) = validRange(offset: j * g.dilationWidth - g.padLeft, stride: g.strideWidth,
-                                         size: W, count: outW)
+            let (low, high) = stepsInside(start: j * g.dilationWidth - g.padLeft, step: g.strideWidth, count: outW, size: W)
             if low >= high { continue }
             for oy in 0..<outH {
               let iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight

@@ -106,10 +106,10 @@ enum PoolingKernels {
         for oy in 0..<outH {
           // The kernel rows inside the input: y0 + i·dh in 0..<H.
           let y0 = oy * g.strideHeight - g.padTop
-          let (i0, i1) = taps(start: y0, dilation: g.dilationHeight, count: g.kernelHeight, size: H)
+          let (i0, i1) = stepsInside(start: y0, step: g.dilationHeight, count: g.kernelHeight, size: H)
           for ox in 0..<outW {
             let x0 = ox * g.strideWidth - g.padLeft
-            let (j0, j1) = taps(start: x0, dilation: g.dilationWidth, count: g.kernelWidth, size: W)
+            let (j0, j1) = stepsInside(start: x0, step: g.dilationWidth, count: g.kernelWidth, size: W)
             // Padding never wins: start from the first tap inside the input (a window with none
             // is impossible, as padding is at most half the kernel).
             var bestIndex = (y0 + i0 * g.dilationHeight) * W + x0 + j0 * g.dilationWidth
@@ -136,15 +136,6 @@ enum PoolingKernels {
         }
       }
     }
-  }
-
-  /// The taps `t` in `0..<count` whose position `start + t·dilation` lies in `0..<size`.
-  @inline(__always)
-  private static func taps(start: Int, dilation: Int, count: Int, size: Int) -> (Int, Int) {
-    let low = start >= 0 ? 0 : (-start + dilation - 1) / dilation
-    let last = size - 1 - start
-    let high = last < 0 ? 0 : Swift.min(count, last / dilation + 1)
-    return (Swift.min(low, high), high)
   }
 
   /// Forward (`x` the input, `y` the output) or backward (`x` the output gradient, `y` the input

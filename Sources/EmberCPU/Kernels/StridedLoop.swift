@@ -245,3 +245,15 @@ func map2<F: BinaryFunction>(
 func elements<T>(_ operand: Operand, _ type: T.Type) -> UnsafeMutablePointer<T> {
   operand.buffer.pointer.assumingMemoryBound(to: type)
 }
+
+/// The steps `t` in `0..<count` whose position `start + t·step` lies in `0..<size`, as `low..<high`
+/// (empty as `high..<high`): the outputs of a convolution row that read inside the image, or the
+/// taps of a pooling window that do.
+@inline(__always)
+func stepsInside(start: Int, step: Int, count: Int, size: Int) -> (low: Int, high: Int) {
+  // start + t·step ≥ 0  ⇔  t ≥ ⌈−start / step⌉;  start + t·step ≤ size − 1.
+  let low = start >= 0 ? 0 : (-start + step - 1) / step
+  let last = size - 1 - start
+  let high = last < 0 ? 0 : Swift.min(count, last / step + 1)
+  return (Swift.min(low, high), high)
+}

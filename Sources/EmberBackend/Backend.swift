@@ -86,6 +86,16 @@ public protocol Backend: AnyObject, Sendable {
   func averagePoolBackward(
     _ gradient: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand)
 
+  /// Batch normalization's statistics: `mean[c]` and the biased `variance[c]` of `input`
+  /// (`[N, C, …]`, contiguous) over every axis but 1, in one pass; both `[C]` of the input's dtype.
+  func channelMoments(_ input: Operand, mean: Operand, variance: Operand)
+
+  /// Batch normalization's backward sums over every axis but 1 of `gradient` and `input`
+  /// (`[N, C, …]`, contiguous): `sum[c] = Σ gradient` and `centeredSum[c] = Σ gradient·(input −
+  /// mean[c])`, in one pass; `mean`, `sum` and `centeredSum` are `[C]` of the input's dtype.
+  func channelGradientSums(
+    _ gradient: Operand, _ input: Operand, mean: Operand, sum: Operand, centeredSum: Operand)
+
   /// Softmax (or log-softmax when `log`) along `axis`, numerically stable; `out` has `x`'s shape.
   func softmax(_ x: Operand, axis: Int, log: Bool, to out: Operand)
 

@@ -97,6 +97,16 @@ public final class CPUBackend: Backend, @unchecked Sendable {
     PoolingKernels.maxPoolBackward(gradient, indices: indices, geometry: geometry, to: out)
   }
 
+  public func channelMoments(_ input: Operand, mean: Operand, variance: Operand) {
+    NormalizationKernels.channelMoments(input, mean: mean, variance: variance)
+  }
+
+  public func channelGradientSums(
+    _ gradient: Operand, _ input: Operand, mean: Operand, sum: Operand, centeredSum: Operand
+  ) {
+    NormalizationKernels.channelGradientSums(gradient, input, mean: mean, sum: sum, centeredSum: centeredSum)
+  }
+
   public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
     PoolingKernels.averagePool(input, geometry: geometry, countPadding: countPadding, to: out)
   }

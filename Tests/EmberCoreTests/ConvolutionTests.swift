@@ -134,3 +134,39 @@ import Testing
     #expect(groups.problem?.contains("do not divide into 2 groups") == true)
   }
 }
+
+/// The Winograd F(2×2, 3×3) path of float32 3×3 stride-1 convolutions (forward, input and weight
+/// gradients) against the float64 im2col path, on shapes that take it: odd and even sizes (partial
+/// last tiles), every padding it accepts, and a bias.
+@Suite struct WinogradConvolutionTests {
+  @Test func matchesIm2colInFloat64() {
+    let cases: [(h: Int, w: Int, padding: ConvolutionPadding)] = [
+      (8, 8, .same), (7, 9, .same), (6, 5, .valid), (5, 6, .explicit([2, 2])), (9, 7, .explicit([0, 1])),
+    ]
+    for (h, w, padding) in cases {
+      let x64 = Tensor(testValues(3 * 16 * h * w, in: -1...1, seed: 3), shape: [3, 16, h, w])
+      let w64 = Tensor(testValues(24 * 16 * 9, in: -0.3...0.3, seed: 4), shape: [24, 16, 3, 3])
+      let b64 = Tensor(testValues(24, in: -1...1, seed: 5), shape: [24])
+      let (x32, w32, b32) = (x64.cast(to: .float32), w64.cast(to: .float32), b64.cast(to: .float32))
+      let expected = x64.conv2d(w64, bias: b64, padding: padding)
+      let actual = x32.conv2d(w32, bias: b32, padding: padding)
+      #expect(actual.shape == expected.shape)
+      expectClose(actual.doubles, expected.doubles, tolerance: 2e-5, "forward \(h)×\(w) \(padding)")
+      // The input gradient: the transposed convolution of a probe gradient.
+      let probe = Tensor(testValues(expected.count, in: -1...1, seed: 6), shape: expected.shape)
+      let x64g = x64.requiringGradient(), x32g = x32.requiringGradient()
+      let dx64 = (x64g.conv2d(w64, padding: padding) * probe).sum().backward()[x64g]!
+      let dx32 = (x32g.conv2d(w32, padding: padding) * probe.cast(to: .float32)).sum().backward()[x32g]!
+      expectClose(dx32.doubles, dx64.doubles, tolerance: 2e-5, "input gradient \(h)×\(w) \(padding)")
+      // The weight gradient (runs of 8 images summed in order: a batch of 11 has two).
+      let xs64 = Tensor(testValues(11 * 16 * h * w, in: -1...1, seed: 7), shape: [11, 16, h, w])
+      let w64g = w64.requiringGradient(), w32g = w32.requiringGradient()
+      let ys = xs64.conv2d(w64, padding: padding)
+      let probe11 = Tensor(testValues(ys.count, in: -1...1, seed: 8), shape: ys.shape)
+      let dw64 = (xs64.conv2d(w64g, padding: padding) * probe11).sum().backward()[w64g]!
+      let dw32 = (xs64.cast(to: .float32).conv2d(w32g, padding: padding) * probe11.cast(to: .float32))
+        .sum().backward()[w32g]!
+      expectClose(dw32.doubles, dw64.doubles, tolerance: 1e-4, "weight gradient \(h)×\(w) \(padding)")
+    }
+  }
+}

@@ -35,6 +35,15 @@ import Testing
     #expect(columns.floats == [3, 1, 7, 5, 11, 9])
   }
 
+  @Test func flippedReversesOneAxis() {
+    let x = Tensor.arange(0, 6, dtype: .float32).reshaped([2, 3])
+    #expect(x.flipped(axis: -1).floats == [2, 1, 0, 5, 4, 3])
+    #expect(x.flipped(axis: 0).floats == [3, 4, 5, 0, 1, 2])
+    checkGradients("flipped", shapes: [[2, 3, 4]], range: -1...1, layout: .sliced) { t in
+      t[0].flipped(axis: 2) * Tensor(testValues(24, in: -1...1, seed: 2), shape: [2, 3, 4])
+    }
+  }
+
   @Test func scatterAddingAccumulates() {
     // torch.scatter_add_'s documentation example: the index covers part of the source.
     let index = Tensor([0, 1, 2, 0, 0] as [Int], shape: [1, 5])

@@ -143,6 +143,7 @@ private func makeLayer(_ fixture: LayerFixture.Case, dtype: DType) -> any Tensor
     return Upsample(scaleFactor: scale.map(Double.init), mode: mode, alignCorners: flag("align_corners", false))
   case "AdaptiveAvgPool2D": return AdaptiveAvgPool2D(outputSize: ints("size", []))
   case "AdaptiveAvgPool1D": return AdaptiveAvgPool1D(int("size", 0))
+  case "AdaptiveMaxPool2D": return AdaptiveMaxPool2D(outputSize: ints("size", []))
   case "SeparableConv2D":
     return SeparableConv2D(int("in", 0), int("out", 0), kernelSize: ints("kernel", []), padding: padding(2),
                            depthMultiplier: int("depth_multiplier", 1), dtype: dtype)

@@ -83,6 +83,20 @@ func expectRates(
        0.6112620219362893, 0.38874197806371075, 0.18825834605023697, 0.049519367986526286, 4e-06])
   }
 
+  @Test func oneCycleMomentumMatchesTorch() {
+    // OneCycleLR(max_lr 0.2, total_steps 20, pct_start 0.25) over SGD: rate and cycled momentum.
+    let schedule = OneCycle(maxLearningRate: 0.2, totalSteps: 20, pctStart: 0.25)
+    let torch: [(Int, Double, Double)] = [
+      (0, 0.008000000000000007, 0.95), (2, 0.10400000000000001, 0.8999999999999999), (4, 0.2, 0.85),
+      (5, 0.1978147688143403, 0.8510926199633096), (10, 0.130901975830697, 0.8845491502812526),
+      (19, 8e-07, 0.95),
+    ]
+    for (step, rate, momentum) in torch {
+      #expect(Swift.abs(schedule.learningRate(at: step) - rate) < 1e-12, "rate at \(step)")
+      #expect(Swift.abs(schedule.momentum(at: step) - momentum) < 1e-12, "momentum at \(step)")
+    }
+  }
+
   @Test func reduceOnPlateauMatchesTorch() {
     // ReduceLROnPlateau(factor 0.5, patience 2, threshold 1e-4, threshold_mode "abs", cooldown 1).
     let optimizer = SGD(learningRate: 1)

@@ -113,6 +113,15 @@ public final class HostMemoryBackend: Backend, @unchecked Sendable {
   public func maxPoolBackward(_ gradient: Operand, indices: Operand, geometry: PoolingGeometry, to out: Operand) {
     cpu.maxPoolBackward(host(gradient), indices: host(indices), geometry: geometry, to: host(out))
   }
+  public func channelMoments(_ input: Operand, mean: Operand, variance: Operand) {
+    cpu.channelMoments(host(input), mean: host(mean), variance: host(variance))
+  }
+  public func channelGradientSums(
+    _ gradient: Operand, _ input: Operand, mean: Operand, sum: Operand, centeredSum: Operand
+  ) {
+    cpu.channelGradientSums(host(gradient), host(input), mean: host(mean), sum: host(sum),
+                            centeredSum: host(centeredSum))
+  }
   public func averagePool(_ input: Operand, geometry: PoolingGeometry, countPadding: Bool, to out: Operand) {
     cpu.averagePool(host(input), geometry: geometry, countPadding: countPadding, to: host(out))
   }

@@ -197,6 +197,10 @@ batch_norm_case("batchnorm1d.features", "BatchNorm1D", nn.BatchNorm1d(5, momentu
                 args={"channels": 5, "momentum": 0.3})
 batch_norm_case("batchnorm1d.sequence", "BatchNorm1D", nn.BatchNorm1d(3), (4, 3, 7))
 
+# Added with AdaptiveMaxPool2D (after every earlier case, so their random values stay the same).
+case("adaptivemaxpool2d.uneven", "AdaptiveMaxPool2D", {"size": [3, 2]}, nn.AdaptiveMaxPool2d((3, 2)), (2, 3, 7, 5))
+case("adaptivemaxpool2d.tiling", "AdaptiveMaxPool2D", {"size": [4, 1]}, nn.AdaptiveMaxPool2d((4, 1)), (2, 2, 8, 6))
+
 out = {
     "versions": {"python": platform.python_version(), "numpy": numpy.__version__, "torch": torch.__version__},
     "cases": cases,

@@ -1,3 +1,4 @@
+import Ember
 import Testing
 
 @testable import ember
@@ -30,14 +31,37 @@ import Testing
     #expect(info.metadata["ember.recipe"] == "mnist-mlp")
   }
 
+  /// A `cifar10` checkpoint stores the residual network and rebuilds it with PyTorch-style names.
+  @Test func residualNetworkRoundTrips() throws {
+    var info = CheckpointInfo(recipe: "cifar10", task: .classification, layerSizes: [3072, 10],
+                              classNames: (0..<10).map(String.init))
+    info.architecture = .resnet(CIFAR10Recipe.network)
+    info.featureMean = [0.49, 0.48, 0.45]
+    info.featureStd = [0.25, 0.24, 0.26]
+    let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)
+    #expect(decoded == info && info.metadata["ember.architecture"] == "resnet")
+    #expect(decoded.averagesFlips)
+    let model = decoded.makeModel()
+    // stem 3·32·9 + 64; stage convolutions 32→64→64, 64→128→128, 128→128→128 with their batch
+    // norms; the 128→10 classifier.
+    #expect(model.parameterCount == 928 + 55_552 + 221_696 + 295_424 + 1_290)
+    let names = Set(model.namedParameters.map(\.name))
+    #expect(names.contains("2.weight") && names.contains("5.1.weight") && names.contains("5.3.0.weight") && names.contains("13.bias"))
+    let y = withLearningPhase(.inference) { model(Tensor.normal([2, 3, 32, 32])) }
+    #expect(y.shape == [2, 10])
+    var wrong = info.metadata
+    wrong["ember.model_config"] = #"{"inputShape":[3,32,32],"stem":32,"stages":[64,128,128,128,128,128],"residual":true,"classes":10}"#
+    #expect(throws: TrainingError.self) { try CheckpointInfo(metadata: wrong, file: Self.file) }
+  }
+
   /// A CNN checkpoint names its architecture and carries its configuration; a checkpoint without
   /// `ember.architecture` (written before there were CNNs) is an MLP.
   @Test func convolutionalModelRoundTrips() throws {
     var info = CheckpointInfo(recipe: "mnist-cnn", task: .classification, layerSizes: [784, 10],
                               classNames: (0..<10).map(String.init), seed: 3)
-    info.convolutional = MNISTCNNRecipe.network
+    info.architecture = .cnn(MNISTCNNRecipe.network)
     let decoded = try CheckpointInfo(metadata: info.metadata, file: Self.file)
-    #expect(decoded == info && decoded.convolutional == MNISTCNNRecipe.network)
+    #expect(decoded == info && decoded.architecture == .cnn(MNISTCNNRecipe.network))
     #expect(info.metadata["ember.architecture"] == "cnn")
     let model = decoded.makeModel()
     #expect(model.parameterCount == 225_034)
@@ -45,14 +69,15 @@ import Testing
     var old = CheckpointInfo(recipe: "mnist-mlp", task: .classification, layerSizes: [784, 10],
                              classNames: (0..<10).map(String.init)).metadata
     old["ember.architecture"] = nil
-    #expect(try CheckpointInfo(metadata: old, file: Self.file).convolutional == nil)
+    #expect(try CheckpointInfo(metadata: old, file: Self.file).architecture == .mlp)
     var wrong = info.metadata
     wrong["ember.layer_sizes"] = "[784,5]"
     #expect(throws: TrainingError.self) { try CheckpointInfo(metadata: wrong, file: Self.file) }
     wrong = info.metadata
-    wrong["ember.architecture"] = "resnet"
+    wrong["ember.architecture"] = "transformer"
     #expect(throws: TrainingError.invalidMetadata(
-      key: "ember.architecture", value: "resnet", file: Self.file, reason: "expected 'mlp' or 'cnn'")) {
+      key: "ember.architecture", value: "transformer", file: Self.file,
+      reason: "expected 'mlp', 'cnn' or 'resnet'")) {
       try CheckpointInfo(metadata: wrong, file: Self.file)
     }
     wrong = info.metadata

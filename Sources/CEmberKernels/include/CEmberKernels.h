@@ -85,4 +85,33 @@ void ember_philox_u32(uint64_t key, uint64_t stream, uint64_t word, uint32_t *ou
 /// `variant`: -1 best for this CPU, 0 portable, 1 AVX2, 2 AVX-512 (bit-identical results).
 void ember_normal_f32(const uint32_t *words, float *out, long count, float mean, float std,
                       int variant);
+/// Batch normalization's statistics over `[rows, channels, spatial]` contiguous values, for
+/// channels c0..<c1 (Normalization.c): `mean[c]` and the biased `variance[c]` over rows and
+/// spatial positions, in one pass.
+void ember_channel_moments_f32(const float *x, long rows, long channels, long spatial, long c0, long c1,
+                               double *mean, double *variance);
+void ember_channel_moments_f64(const double *x, long rows, long channels, long spatial, long c0,
+                               long c1, double *mean, double *variance);
+/// Batch normalization's backward sums, for channels c0..<c1: `sum[c] = Σ dy` and
+/// `centered[c] = Σ dy·(x − mean[c])` over rows and spatial positions, in one pass.
+void ember_channel_gradient_sums_f32(const float *dy, const float *x, const double *mean, long rows,
+                                     long channels, long spatial, long c0, long c1, double *sum,
+                                     double *centered);
+void ember_channel_gradient_sums_f64(const double *dy, const double *x, const double *mean, long rows,
+                                     long channels, long spatial, long c0, long c1, double *sum,
+                                     double *centered);
+/// Winograd F(2×2, 3×3) (Winograd.c). `input`: the 4×4 tiles (stride 2, starting at
+/// (2·ty − pad_top, 2·tx − pad_left), zero outside) of each `[height, width]` plane of `channels`
+/// planes, transformed (Bᵀ·d·B), element k of tile t of channel c at v[(k·channels + c)·ldv + t];
+/// at most 512 tiles per row (both functions).
+void ember_winograd_input_f32(const float *x, long channels, long height, long width, long pad_top,
+                              long pad_left, long tiles_h, long tiles_w, float *v, long ldv);
+/// `output`: each tile's 16 products (element k of tile t, channel o at m[(k·channels + o)·ldm + t])
+/// transformed back (Aᵀ·s·A) into 2×2 outputs of `[out_h, out_w]` planes, plus `bias[o]` (or none).
+void ember_winograd_output_f32(const float *m, long channels, long ldm, long tiles_h, long tiles_w,
+                               float *y, long out_h, long out_w, const float *bias);
+/// The adjoint of `output` for the weight gradient: each 2×2 tile of the `[out_h, out_w]` output
+/// gradient planes (zero past the edges) as the 16 values A·g·Aᵀ, laid out as `input`'s.
+void ember_winograd_gradient_f32(const float *dy, long channels, long out_h, long out_w, long tiles_h,
+                                 long tiles_w, float *m, long ldm);
 #endif

@@ -152,6 +152,14 @@ enum ConvolutionKernels {
       depthwiseForward(x, w, b, g, s, y)
       return
     }
+    if T.self == Float.self && WinogradConvolution.applies(g, dtype: .float32) {
+      WinogradConvolution.forward(
+        UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+        weight: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
+        bias: b.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }, g,
+        to: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
+      return
+    }
     let kernel = T.builtInKernel
     let scratchCount = s.direct ? 0 : s.patch * s.positions
     forEachImageRange(g, work: g.outputChannels * s.patch * s.positions) { images, threaded in
@@ -226,6 +234,13 @@ enum ConvolutionKernels {
     let s = Sizes(g)
     let dy = base(gradient, T.self, "gradient"), w = base(weight, T.self, "weight")
     let dx = base(out, T.self, "input gradient")
+    if T.self == Float.self && WinogradConvolution.applies(g, dtype: .float32) {
+      WinogradConvolution.backwardInput(
+        UnsafeRawPointer(dy).assumingMemoryBound(to: Float.self),
+        weight: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self), g,
+        to: UnsafeMutableRawPointer(dx).assumingMemoryBound(to: Float.self))
+      return
+    }
     let kernel = T.builtInKernel
     let scratchCount = s.direct ? 0 : s.patch * s.positions
     forEachImageRange(g, work: g.outputChannels * s.patch * s.positions) { images, threaded in
@@ -263,6 +278,13 @@ enum ConvolutionKernels {
     let s = Sizes(g)
     let x = base(input, T.self, "input"), dy = base(gradient, T.self, "gradient")
     let dw = base(out, T.self, "weight gradient")
+    if T.self == Float.self && g.batch > 0 && WinogradConvolution.applies(g, dtype: .float32) {
+      WinogradConvolution.backwardWeight(
+        UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+        gradient: UnsafeRawPointer(dy).assumingMemoryBound(to: Float.self), g,
+        to: UnsafeMutableRawPointer(dw).assumingMemoryBound(to: Float.self))
+      return
+    }
     let kernel = T.builtInKernel
     let weightCount = g.outputChannels * s.patch
     let runs = Swift.max(1, (g.batch + imagesPerPartialSum - 1) / imagesPerPartialSum)

@@ -57,6 +57,14 @@ extension Tensor {
     return gathered(axis: a, index: index)
   }
 
+  /// The elements in reverse order along `axis` (like `torch.flip`), a copy; the gradient is
+  /// flipped back.
+  public func flipped(axis: Int) -> Tensor {
+    let a = normalizedAxis(axis, op: "flipped")
+    let reversed = Tensor((0..<Int64(shape[a])).reversed(), shape: [shape[a]], on: device)
+    return indexSelect(axis: a, indices: reversed)
+  }
+
   /// A copy of this tensor with `source` added at `index` along `axis` (like `torch.scatter_add`):
   /// `out[i][index[i][j][k]][k] += source[i][j][k]` for `axis == 1`.
   ///

@@ -44,33 +44,33 @@ public class BatchNormalization: Layer {
                  "\(layerName): input \(input.shape) should have rank \(ranks.sorted()) and \(channels) channels on axis 1")
     var broadcast = [Int](repeating: 1, count: input.rank)
     broadcast[1] = channels
-    let axes = [0] + Array(2..<input.rank)
     let useBatch = runningMean == nil || (LearningPhase.isTraining && !freezeStatistics)
-    let mean: Tensor, variance: Tensor
-    if useBatch {
-      mean = input.mean(axes: axes, keepDims: true)
-      variance = input.variance(axes: axes, correction: 0, keepDims: true)
-      if LearningPhase.isTraining, let runningMean, let runningVariance, let numBatchesTracked {
-        let count = input.count / channels
-        precondition(count > 1, "\(layerName): training needs more than one value per channel, got input \(input.shape)")
-        withoutGradients {
-          let tracked = numBatchesTracked.value.item(as: Int64.self) + 1
-          numBatchesTracked.assign(Tensor(Double(tracked), dtype: .int64, on: input.device))
-          let factor = momentum ?? 1 / Double(tracked)
-          let batchMean = mean.detached().reshaped([channels]).cast(to: runningMean.value.dtype)
-          let unbiased = (variance.detached() * (Double(count) / Double(count - 1)))
-            .reshaped([channels]).cast(to: runningVariance.value.dtype)
-          runningMean.assign(runningMean.value * (1 - factor) + batchMean * factor)
-          runningVariance.assign(runningVariance.value * (1 - factor) + unbiased * factor)
-        }
+    guard useBatch else {
+      // y = x·a + b with a = γ·rsqrt(running σ² + ε), b = β − running μ·a: two passes.
+      var scale = (runningVariance!.value + epsilon).rsqrt()
+      var shift = -(runningMean!.value * scale)
+      if let weight, let bias {
+        scale = scale * weight.value
+        shift = bias.value + shift * weight.value
       }
-    } else {
-      mean = runningMean!.value.reshaped(broadcast)
-      variance = runningVariance!.value.reshaped(broadcast)
+      return input * scale.reshaped(broadcast) + shift.reshaped(broadcast)
     }
-    var y = (input - mean) * (variance + epsilon).rsqrt()
-    if let weight, let bias { y = y * weight.value.reshaped(broadcast) + bias.value.reshaped(broadcast) }
-    return y
+    let (output, mean, variance) = input.batchNormalized(
+      weight: weight?.value, bias: bias?.value, epsilon: epsilon)
+    if LearningPhase.isTraining, let runningMean, let runningVariance, let numBatchesTracked {
+      let count = input.count / channels
+      precondition(count > 1, "\(layerName): training needs more than one value per channel, got input \(input.shape)")
+      withoutGradients {
+        let tracked = numBatchesTracked.value.item(as: Int64.self) + 1
+        numBatchesTracked.assign(Tensor(Double(tracked), dtype: .int64, on: input.device))
+        let factor = momentum ?? 1 / Double(tracked)
+        let batchMean = mean.cast(to: runningMean.value.dtype)
+        let unbiased = (variance * (Double(count) / Double(count - 1))).cast(to: runningVariance.value.dtype)
+        runningMean.assign(runningMean.value * (1 - factor) + batchMean * factor)
+        runningVariance.assign(runningVariance.value * (1 - factor) + unbiased * factor)
+      }
+    }
+    return output
   }
 
   public func visitParameters(_ visitor: inout ParameterVisitor) {

@@ -38,10 +38,21 @@ public struct OneCycle: LearningRateSchedule {
     let final = initial / finalDivFactor
     let t = Double(min(max(step, 0), totalSteps - 1))
     let peakStep = pctStart * Double(totalSteps) - 1, endStep = Double(totalSteps - 1)
-    func anneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
-      end + (start - end) / 2 * (cos(Double.pi * fraction) + 1)
-    }
     if t <= peakStep { return anneal(initial, maxLearningRate, t / peakStep) }
     return anneal(maxLearningRate, final, (t - peakStep) / (endStep - peakStep))
   }
+
+  /// The momentum at `step` when it cycles against the rate, as `OneCycleLR`'s `cycle_momentum`:
+  /// from `maximum` down to `base` while the rate rises, back up to `maximum` while it falls.
+  public func momentum(at step: Int, base: Double = 0.85, maximum: Double = 0.95) -> Double {
+    let t = Double(min(max(step, 0), totalSteps - 1))
+    let peakStep = pctStart * Double(totalSteps) - 1, endStep = Double(totalSteps - 1)
+    if t <= peakStep { return anneal(maximum, base, t / peakStep) }
+    return anneal(base, maximum, (t - peakStep) / (endStep - peakStep))
+  }
+}
+
+/// The cosine from `start` (fraction 0) to `end` (fraction 1) of both phases of `OneCycle`.
+private func anneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
+  end + (start - end) / 2 * (cos(Double.pi * fraction) + 1)
 }

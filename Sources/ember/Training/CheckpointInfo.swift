@@ -12,8 +12,9 @@ import Foundation
 /// ember.class_names  ["0","1",…,"9"]
 /// ember.seed         0
 /// ```
-/// A convolutional model adds `ember.architecture` `cnn` and its `ember.model_config` (JSON of
-/// `ConvolutionalNetwork`); without them the model is the MLP of `ember.layer_sizes`.
+/// Any other model adds `ember.architecture` (`cnn`, `resnet`) and its `ember.model_config` (JSON
+/// of `ConvolutionalNetwork`, `ResidualNetwork`); without them the model is the MLP of
+/// `ember.layer_sizes`.
 /// The tabular recipes add the split (`ember.test_fraction`), the standardization
 /// (`ember.feature_mean`, `ember.feature_std`, and `ember.target_mean`, `ember.target_std` for a
 /// numeric target) and, for `tabular`, the CSV file and target column.
@@ -33,9 +34,8 @@ struct CheckpointInfo: Equatable {
   /// Layer widths from input to output (`[784, 512, 512, 10]`); for a CNN, the input features
   /// and the outputs (`[784, 10]`).
   var layerSizes: [Int]
-  /// The CNN's configuration when the model is one (`ember.architecture` `cnn`), `nil` for the MLP
-  /// of `layerSizes`.
-  var convolutional: ConvolutionalNetwork?
+  /// The model kind and its configuration (`ember.architecture`, `ember.model_config`).
+  var architecture: ModelArchitecture = .mlp
   /// The dropout probability after each hidden layer (0 for none).
   var dropout: Double = 0
   /// The names of the classes, in label order (empty for regression).
@@ -95,8 +95,12 @@ struct CheckpointInfo: Equatable {
     result[Key.recipe] = recipe
     result[Key.task] = task.rawValue
     result[Key.layerSizes] = Self.json(layerSizes)
-    result[Key.architecture] = convolutional == nil ? "mlp" : "cnn"
-    result[Key.modelConfig] = convolutional.map(Self.json)
+    result[Key.architecture] = architecture.name
+    switch architecture {
+    case .mlp: break
+    case .cnn(let network): result[Key.modelConfig] = Self.json(network)
+    case .resnet(let network): result[Key.modelConfig] = Self.json(network)
+    }
     result[Key.dropout] = String(dropout)
     if task == .classification { result[Key.classNames] = Self.json(classNames) }
     result[Key.seed] = String(seed)
@@ -139,15 +143,20 @@ struct CheckpointInfo: Equatable {
       throw reader.invalid(Key.layerSizes, "expected at least two positive sizes")
     }
     switch metadata[Key.architecture] ?? "mlp" {
-    case "mlp": convolutional = nil
+    case "mlp": architecture = .mlp
     case "cnn":
       let config = try reader.json(Key.modelConfig, as: ConvolutionalNetwork.self)
       if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
-      guard layerSizes == [config.inputShape.reduce(1, *), config.classes] else {
-        throw reader.invalid(Key.layerSizes, "a CNN of \(config.inputShape) inputs and \(config.classes) classes")
-      }
-      convolutional = config
-    default: throw reader.invalid(Key.architecture, "expected 'mlp' or 'cnn'")
+      architecture = .cnn(config)
+    case "resnet":
+      let config = try reader.json(Key.modelConfig, as: ResidualNetwork.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      architecture = .resnet(config)
+    default: throw reader.invalid(Key.architecture, "expected 'mlp', 'cnn' or 'resnet'")
+    }
+    if let (inputShape, classes) = architecture.inputsAndClasses,
+       layerSizes != [inputShape.reduce(1, *), classes] {
+      throw reader.invalid(Key.layerSizes, "a \(architecture.name) of \(inputShape) inputs and \(classes) classes")
     }
     dropout = try reader.number(Key.dropout)
     guard (0..<1).contains(dropout) else { throw reader.invalid(Key.dropout, "not in [0, 1)") }
@@ -179,9 +188,13 @@ struct CheckpointInfo: Equatable {
       (Key.featureNames, featureNames?.count), (Key.featureMean, featureMean?.count),
       (Key.featureStd, featureStd?.count),
     ]
+    // An image model standardizes per channel; other models per input feature.
+    let statistics = architecture.inputsAndClasses.map { $0.0[0] } ?? layerSizes[0]
+    let what = architecture.inputsAndClasses == nil ? "input features" : "input channels"
     for (key, values) in lengths {
-      if let values, values != layerSizes[0] {
-        throw reader.invalid(key, "\(values) entries for \(layerSizes[0]) input features")
+      let expected = key == Key.featureNames ? layerSizes[0] : statistics
+      if let values, values != expected {
+        throw reader.invalid(key, "\(values) entries for \(expected) \(key == Key.featureNames ? "input features" : what)")
       }
     }
     if (featureMean == nil) != (featureStd == nil) {
@@ -249,12 +262,55 @@ private struct MetadataReader {
 extension CheckpointInfo {
   /// A fresh model of the checkpoint's architecture (its weights come from the checkpoint).
   func makeModel() -> Sequential {
-    convolutional?.build() ?? multilayerPerceptron(sizes: layerSizes, dropout: dropout)
+    switch architecture {
+    case .mlp: return multilayerPerceptron(sizes: layerSizes, dropout: dropout)
+    case .cnn(let network): return network.build()
+    case .resnet(let network): return network.build()
+    }
   }
 
   /// The shape of one input example.
-  var inputShape: [Int] { convolutional?.inputShape ?? [layerSizes[0]] }
+  var inputShape: [Int] { architecture.inputsAndClasses?.0 ?? [layerSizes[0]] }
 
   /// `MLP 784-512-512-10` or `CNN, convolutions 32-64 (3×3), 128 hidden`.
-  var modelSummary: String { convolutional?.summary ?? "MLP \(describeSizes(layerSizes))" }
+  var modelSummary: String {
+    switch architecture {
+    case .mlp: return "MLP \(describeSizes(layerSizes))"
+    case .cnn(let network): return network.summary
+    case .resnet(let network): return network.summary
+    }
+  }
+
+  /// Whether predictions average the image and its mirror image (test-time flip augmentation).
+  var averagesFlips: Bool {
+    if case .resnet = architecture { return true }
+    return false
+  }
+}
+
+/// The model kinds a checkpoint can hold, each with its configuration: the MLP of
+/// `CheckpointInfo.layerSizes`, or a network built from a `ConvolutionalNetwork` or
+/// `ResidualNetwork` stored as JSON.
+enum ModelArchitecture: Equatable {
+  case mlp
+  case cnn(ConvolutionalNetwork)
+  case resnet(ResidualNetwork)
+
+  /// `ember.architecture`.
+  var name: String {
+    switch self {
+    case .mlp: return "mlp"
+    case .cnn: return "cnn"
+    case .resnet: return "resnet"
+    }
+  }
+
+  /// The input shape and class count of an image model (`nil` for the MLP).
+  var inputsAndClasses: ([Int], Int)? {
+    switch self {
+    case .mlp: return nil
+    case .cnn(let network): return (network.inputShape, network.classes)
+    case .resnet(let network): return (network.inputShape, network.classes)
+    }
+  }
 }

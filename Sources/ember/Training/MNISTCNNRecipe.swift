@@ -33,7 +33,7 @@ enum MNISTCNNRecipe: SupervisedRecipe {
   ) -> SupervisedProblem {
     var info = CheckpointInfo(recipe: recipe, task: .classification, layerSizes: [784, 10],
                               classNames: classNames)
-    info.convolutional = network
+    info.architecture = .cnn(network)
     return SupervisedProblem(
       description: "\(dataset): \(TestReport.grouped(train.count)) training and "
         + "\(TestReport.grouped(test.count)) test images of 1×28×28 pixels, \(classNames.count) classes",

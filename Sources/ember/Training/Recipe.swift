@@ -69,6 +69,7 @@ enum Recipes {
   /// Every recipe, in the order `--help` lists them.
   static let all: [any Recipe.Type] = [
     MNISTMLPRecipe.self, FashionMNISTMLPRecipe.self, MNISTCNNRecipe.self, FashionMNISTCNNRecipe.self,
+    CIFAR10Recipe.self,
     IrisRecipe.self, DigitsRecipe.self,
     LogisticRegressionRecipe.self, TabularRecipe.self,
   ]

@@ -14,6 +14,34 @@ struct SupervisedProblem {
   var test: TensorDataset
   /// What the checkpoint's metadata records.
   var info: CheckpointInfo
+  /// How the model trains, when not with `SupervisedTraining`'s default plan.
+  var plan: ((_ hyperparameters: Hyperparameters, _ stepsPerEpoch: Int) -> TrainingPlan)? = nil
+}
+
+/// The optimizer, learning-rate schedule and loss of a training run.
+struct TrainingPlan {
+  /// One line for the log (`SGD, learning rate 0.001 (cosine decay over the epochs)`).
+  var description: String
+  var optimizer: any Optimizer
+  /// Sets the learning rate (the plan's schedule).
+  var scheduler: LearningRateScheduler
+  /// The training loss of logits and targets.
+  var loss: (Tensor, Tensor) -> Tensor
+
+  /// The default plan: the optimizer of `--optimizer` at `--learning-rate`, decayed along a
+  /// cosine over the epochs, and the task's loss.
+  static func standard(_ hyperparameters: Hyperparameters, task: CheckpointInfo.Task) -> TrainingPlan {
+    let kind = hyperparameters.optimizer ?? .adam
+    return TrainingPlan(
+      description: "\(kind.displayName), learning rate \(hyperparameters.learningRate) "
+        + "(cosine decay over the epochs)",
+      optimizer: kind.make(learningRate: hyperparameters.learningRate),
+      // The learning rate follows a cosine from its initial value towards 0 over the run: the
+      // last epochs settle instead of bouncing around the minimum.
+      scheduler: LearningRateScheduler(
+        schedule: CosineDecay(initial: hyperparameters.learningRate, totalSteps: hyperparameters.epochs)),
+      loss: SupervisedTraining.lossFunction(task))
+  }
 }
 
 /// A recipe that trains the model of its `CheckpointInfo` (an MLP or a CNN) with `Trainer.fit`; it
@@ -64,32 +92,25 @@ enum SupervisedTraining {
     info.notes["ember.learning_rate"] = String(hyperparameters.learningRate)
     info.notes["ember.batch_size"] = String(hyperparameters.batchSize)
 
+    let train = DataLoader(
+      problem.train, batchSize: hyperparameters.batchSize, shuffle: true, seed: settings.seed)
+    let test = DataLoader(problem.test, batchSize: 1000)
+    let plan = problem.plan?(hyperparameters, train.count)
+      ?? .standard(hyperparameters, task: info.task)
     print(problem.description)
     print(summary(of: problem.model, inputShape: info.inputShape))
-    print("\(optimizerKind.displayName), learning rate \(hyperparameters.learningRate) "
-      + "(cosine decay over the epochs), "
-      + "batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "
+    print("\(plan.description), batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "
       + "seed \(settings.seed)")
     try createDirectory(settings.output)
 
     let trainer = Trainer(
-      model: problem.model, loss: lossFunction(info.task),
-      optimizer: optimizerKind.make(learningRate: hyperparameters.learningRate),
+      model: problem.model, loss: plan.loss, optimizer: plan.optimizer,
       metrics: info.task == .classification ? [Accuracy()] : [MeanAbsoluteError(name: "mae_std")])
-    let train = DataLoader(
-      problem.train, batchSize: hyperparameters.batchSize, shuffle: true, seed: settings.seed)
-    let test = DataLoader(problem.test, batchSize: 1000)
     let clock = ContinuousClock()
     let start = clock.now
     let history = try trainer.fit(
       train, epochs: hyperparameters.epochs, validation: test,
-      callbacks: [
-        // The learning rate follows a cosine from its initial value towards 0 over the run: the
-        // last epochs settle instead of bouncing around the minimum.
-        LearningRateScheduler(
-          schedule: CosineDecay(initial: hyperparameters.learningRate, totalSteps: hyperparameters.epochs)),
-        ProgressBar(), CSVLogger(url: settings.historyURL),
-      ])
+      callbacks: [plan.scheduler, ProgressBar(), CSVLogger(url: settings.historyURL)])
     let elapsed = (clock.now - start).components
     let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     info.notes["ember.epochs"] = String(history.epochs.count)
@@ -108,8 +129,11 @@ enum SupervisedTraining {
   ) -> (text: String, metrics: [String: Double]) {
     switch info.task {
     case .classification:
+      // With flip averaging, the logits of the image and its mirror image are averaged.
+      let predict: (Tensor) -> Tensor = info.averagesFlips
+        ? { (model($0) + model($0.flipped(axis: -1))) / 2 } : { model($0) }
       return TestReport.classification(
-        test: test, classNames: info.classNames, predict: { model($0) },
+        test: test, classNames: info.classNames, predict: predict,
         loss: lossFunction(.classification))
     case .regression:
       return TestReport.regression(

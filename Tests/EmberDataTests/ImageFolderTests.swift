@@ -80,6 +80,25 @@ extension String {
     #expect(folder.count == 3 && folder.skipped.map(\.path) == ["x.tar:dogs/broken.png"])
   }
 
+  /// Images of different sizes are refused by name, or resized to one size when asked.
+  @Test func mixedSizesAreNamedOrResized() throws {
+    var files = try Self.sampleFiles()
+    let large = Image(width: 6, height: 4, channels: 3, pixels: (0..<72).map { UInt8($0) })
+    files.append(("dogs/large.png", try large.pngData()))
+    let archive = try TarArchive(bytes: makeTar(files))
+    do {
+      _ = try ImageFolder(archive: archive, name: "mixed.tar")
+      Issue.record("images of two sizes were accepted")
+    } catch {
+      #expect(error.description.contains("mixed.tar:dogs/large.png") && error.description.contains("6×4"), "\(error)")
+    }
+    let resized = try ImageFolder(archive: archive, name: "mixed.tar", size: (width: 3, height: 2))
+    #expect(resized.count == 4 && resized.imageShape == [3, 2, 3])
+    // The large image is the last (dogs/large.png after dogs/a.png), resized as Image.resized does.
+    let expected = large.resized(width: 3, height: 2).tensor().doubles.map { ($0 * 255).rounded() }
+    #expect(resized.batch(at: [3]).inputs.doubles.map { ($0 * 255).rounded() } == expected)
+  }
+
   @Test func damagedArchivesAreExplained() throws {
     var bytes = makeTar(try Self.sampleFiles())
     bytes[10] ^= 0x20  // the first name, so the header checksum no longer matches

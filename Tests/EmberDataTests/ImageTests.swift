@@ -17,8 +17,19 @@ private struct ImageFixture: Decodable {
     var data: [UInt8] { [UInt8](Data(base64Encoded: bytes)!) }
   }
 
+  struct Resized: Decodable {
+    let width: Int, height: Int
+    let antialias: Bool?
+    let rgb: [Int]
+  }
+  struct Resizing: Decodable {
+    let source: Resized
+    let cases: [Resized]
+  }
+
   let versions: [String: String]
   let cases: [String: Case]
+  let resize: Resizing
 
   static let shared: ImageFixture = {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -94,6 +105,35 @@ private func expectPixels(_ image: Image, _ expected: [Int], tolerance: Int, _ w
       try Image(decoding: Array("hello".utf8), source: "notes.jpg")
     }
     #expect(throws: DataError.self) { try Image(decoding: [], source: "empty.png") }
+  }
+
+  /// Resizing matches Pillow's BILINEAR (antialiased when shrinking; Pillow rounds its
+  /// horizontal pass to bytes, hence ±1) and PyTorch's plain bilinear interpolation.
+  @Test func resizesLikePillowAndPyTorch() {
+    let fixture = ImageFixture.shared.resize
+    let source = Image(width: fixture.source.width, height: fixture.source.height, channels: 3,
+                       pixels: fixture.source.rgb.map { UInt8($0) })
+    for c in fixture.cases {
+      let antialias = c.antialias ?? true
+      let resized = source.resized(width: c.width, height: c.height, antialias: antialias)
+      #expect(resized.width == c.width && resized.height == c.height)
+      expectPixels(resized, c.rgb, tolerance: 1, "\(c.width)×\(c.height) antialias \(antialias)")
+    }
+    #expect(source.resized(width: 19, height: 13) == source)
+    let shorter = source.resized(shorterSide: 6)
+    #expect(shorter.width == 8 && shorter.height == 6)
+  }
+
+  @Test func cropsCutWindows() {
+    let image = Image(width: 4, height: 3, channels: 1, pixels: (0..<12).map { UInt8($0) })
+    #expect(image.cropped(x: 1, y: 1, width: 2, height: 2).pixels == [5, 6, 9, 10])
+    #expect(image.centerCropped(width: 2, height: 1).pixels == [5, 6])
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<10 {
+      let crop = image.randomlyCropped(width: 3, height: 2, using: &generator)
+      let windows = (0...1).flatMap { y in (0...1).map { x in image.cropped(x: x, y: y, width: 3, height: 2) } }
+      #expect(windows.contains(crop))
+    }
   }
 
   @Test func tensorIsChannelsFirstInUnitRange() {

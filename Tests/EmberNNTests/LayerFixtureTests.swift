@@ -129,7 +129,8 @@ private func makeLayer(_ fixture: LayerFixture.Case, dtype: DType) -> any Tensor
   case "GroupNorm":
     return GroupNorm(groups: int("groups", 0), channels: int("channels", 0), dtype: dtype)
   case "InstanceNorm2D":
-    return InstanceNorm2D(int("channels", 0), affine: flag("affine", false), dtype: dtype)
+    return InstanceNorm2D(int("channels", 0), affine: flag("affine", false),
+                          trackRunningStatistics: flag("track_running_stats", false), dtype: dtype)
   case "ZeroPad2D":
     let p = ints("padding", [])
     return ZeroPad2D(left: p[0], right: p[1], top: p[2], bottom: p[3])
@@ -223,7 +224,7 @@ private func expectMatches(
     let fixture = LayerFixture.shared.cases[name]!
     for device in testDevices {
       for (dtype, tolerance) in [(DType.float64, 1e-10), (.float32, 1e-5)] {
-        let layer = makeLayer(fixture, dtype: dtype).to(device) as! BatchNormalization
+        let layer = makeLayer(fixture, dtype: dtype).to(device) as! any TracksStatistics
         for (key, values) in fixture.params {
           let parameter = key == "weight" ? layer.weight! : layer.bias!
           parameter.assign(Tensor(values.values, shape: values.shape, on: device).cast(to: dtype))
@@ -248,6 +249,7 @@ private func expectMatches(
         let y = layer(Tensor(fixture.eval_input!, shape: fixture.input_shape, on: device).cast(to: dtype))
         expectMatches(y.doubles, fixture.eval_output!, tolerance: tolerance, "\(what) inference output")
         // Frozen statistics: training uses (and keeps) the running statistics, as inference does.
+        guard let layer = layer as? BatchNormalization else { continue }
         layer.freezeStatistics = true
         let frozen = withLearningPhase(.training) {
           layer(Tensor(fixture.eval_input!, shape: fixture.input_shape, on: device).cast(to: dtype))
@@ -258,3 +260,15 @@ private func expectMatches(
     }
   }
 }
+
+/// The layers whose fixtures check running statistics.
+protocol TracksStatistics: TensorLayer {
+  var weight: Parameter? { get }
+  var bias: Parameter? { get }
+  var runningMean: ModuleBuffer? { get }
+  var runningVariance: ModuleBuffer? { get }
+  var numBatchesTracked: ModuleBuffer? { get }
+}
+
+extension BatchNormalization: TracksStatistics {}
+extension InstanceNorm2D: TracksStatistics {}

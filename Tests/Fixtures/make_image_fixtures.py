@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes Tests/Fixtures/image_fixtures.json: small JPEG, PNG and GIF files and the pixels that
 libjpeg-turbo, libpng and giflib decode them to, through Pillow (which builds on the same
-libraries), for Tests/EmberDataTests/ImageTests.swift.
+libraries), for Tests/EmberDataTests/ImageTests.swift; and resized images: Pillow's BILINEAR
+resize (antialiased when shrinking) and PyTorch's `interpolate(mode="bilinear",
+align_corners=False, antialias=False)` rounded to bytes.
 
-Generated with Python 3.11.7 and Pillow 13.0.0 (its bundled libjpeg-turbo and zlib); the file records the
-versions. Re-run after changing a case:
+Generated with Python 3.11.7, Pillow 13.0.0 (its bundled libjpeg-turbo and zlib) and PyTorch 2.15.0; the
+file records the versions. Re-run after changing a case:
 
-    /tmp/benchvenv/bin/pip install pillow
+    /tmp/benchvenv/bin/pip install pillow torch
     /tmp/benchvenv/bin/python Tests/Fixtures/make_image_fixtures.py
 
 Each case: the file's bytes (base64), its width and height, and the decoded pixels as a flat list
@@ -76,9 +78,23 @@ decoded = Image.open(io.BytesIO(data)).convert("RGB")
 cases["png.rgba"] = {"bytes": base64.b64encode(data).decode(), "width": 4, "height": 3,
                      "rgb": list(decoded.tobytes())}
 
-out = {"versions": {"python": platform.python_version(), "pillow": PIL.__version__,
+# Resizing: the source pattern's pixels and each resized result (interleaved RGB).
+import numpy
+import torch
+source = pattern(19, 13)
+resize = {"source": {"width": 19, "height": 13, "rgb": list(source.tobytes())}, "cases": []}
+for width, height in [(7, 5), (10, 13), (31, 20), (19, 6)]:
+    resized = source.resize((width, height), Image.BILINEAR)
+    resize["cases"].append({"width": width, "height": height, "antialias": True, "rgb": list(resized.tobytes())})
+for width, height in [(7, 5), (31, 20)]:
+    x = torch.tensor(numpy.asarray(source), dtype=torch.float64).permute(2, 0, 1)[None]
+    y = torch.nn.functional.interpolate(x, size=(height, width), mode="bilinear", align_corners=False, antialias=False)
+    values = y[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).reshape(-1).tolist()
+    resize["cases"].append({"width": width, "height": height, "antialias": False, "rgb": values})
+
+out = {"versions": {"python": platform.python_version(), "pillow": PIL.__version__, "torch": torch.__version__,
                     "libjpeg-turbo": features.version("libjpeg_turbo") or "", "zlib": features.version("zlib") or ""},
-       "cases": cases}
+       "cases": cases, "resize": resize}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "image_fixtures.json")
 with open(path, "w") as f:
     json.dump(out, f, separators=(",", ":"))

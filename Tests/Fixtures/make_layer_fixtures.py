@@ -12,7 +12,7 @@ file records the versions it was made with. Re-run after changing a case:
 Each case names an Ember layer and its arguments (the same names as Ember's initializers), and holds
 float64 values: the input, every parameter (by its state-dict name), the upstream gradient `u`, the
 output, and the gradients of `sum(output * u)` with respect to the input and each parameter.
-Batch-norm cases run `steps` training steps (one input each) and then one inference step, recording
+Batch-norm (and tracked instance-norm) cases run `steps` training steps (one input each) and then one inference step, recording
 each training step's output and the running statistics after the last.
 """
 
@@ -200,6 +200,10 @@ batch_norm_case("batchnorm1d.sequence", "BatchNorm1D", nn.BatchNorm1d(3), (4, 3,
 # Added with AdaptiveMaxPool2D (after every earlier case, so their random values stay the same).
 case("adaptivemaxpool2d.uneven", "AdaptiveMaxPool2D", {"size": [3, 2]}, nn.AdaptiveMaxPool2d((3, 2)), (2, 3, 7, 5))
 case("adaptivemaxpool2d.tiling", "AdaptiveMaxPool2D", {"size": [4, 1]}, nn.AdaptiveMaxPool2d((4, 1)), (2, 2, 8, 6))
+
+batch_norm_case("instancenorm2d.tracked", "InstanceNorm2D",
+                nn.InstanceNorm2d(3, affine=True, track_running_stats=True), (2, 3, 5, 4),
+                args={"channels": 3, "affine": True, "track_running_stats": True})
 
 out = {
     "versions": {"python": platform.python_version(), "numpy": numpy.__version__, "torch": torch.__version__},

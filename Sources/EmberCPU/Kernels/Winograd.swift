@@ -105,25 +105,31 @@ enum WinogradConvolution {
       }
     }
     // The runs in order, then dW[o, c] = Gᵀ·dU[o, c]·G with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1].
-    for run in 1..<runs {
-      let part = du + run * transformed
-      for i in 0..<transformed { du[i] += part[i] }
+    Parallel.forEachChunk(transformed, costPerItem: runs) { range in
+      for run in 1..<runs {
+        let part = du + run * transformed
+        for i in range { du[i] += part[i] }
+      }
     }
     let pairs = outputs * channels
-    for pair in 0..<pairs {
-      var d = [[Float]](repeating: [0, 0, 0, 0], count: 4)
-      for k in 0..<16 { d[k / 4][k % 4] = du[k * pairs + pair] }
-      var t = [[Float]](repeating: [0, 0, 0, 0], count: 3)
-      for j in 0..<4 {
-        t[0][j] = d[0][j] + (d[1][j] + d[2][j]) * 0.5
-        t[1][j] = (d[1][j] - d[2][j]) * 0.5
-        t[2][j] = (d[1][j] + d[2][j]) * 0.5 + d[3][j]
-      }
-      let kernel = out + pair * 9
-      for i in 0..<3 {
-        kernel[i * 3] = t[i][0] + (t[i][1] + t[i][2]) * 0.5
-        kernel[i * 3 + 1] = (t[i][1] - t[i][2]) * 0.5
-        kernel[i * 3 + 2] = (t[i][1] + t[i][2]) * 0.5 + t[i][3]
+    Parallel.forEachChunk(pairs, costPerItem: 64) { range in
+      for pair in range {
+        @inline(__always) func d(_ i: Int, _ j: Int) -> Float { du[(i * 4 + j) * pairs + pair] }
+        let kernel = out + pair * 9
+        for i in 0..<3 {
+          // Row i of t = Gᵀ·dU, then row i of t·G.
+          func row(_ j: Int) -> Float {
+            switch i {
+            case 0: return d(0, j) + (d(1, j) + d(2, j)) * 0.5
+            case 1: return (d(1, j) - d(2, j)) * 0.5
+            default: return (d(1, j) + d(2, j)) * 0.5 + d(3, j)
+            }
+          }
+          let t = (row(0), row(1), row(2), row(3))
+          kernel[i * 3] = t.0 + (t.1 + t.2) * 0.5
+          kernel[i * 3 + 1] = (t.1 - t.2) * 0.5
+          kernel[i * 3 + 2] = (t.1 + t.2) * 0.5 + t.3
+        }
       }
     }
   }
@@ -134,26 +140,37 @@ enum WinogradConvolution {
     _ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, flipped: Bool
   ) -> [Float] {
     let (rows, columns) = flipped ? (inputs, outputs) : (outputs, inputs)
-    var u = [Float](repeating: 0, count: 16 * rows * columns)
+    let pairs = rows * columns
+    var u = [Float](repeating: 0, count: 16 * pairs)
     u.withUnsafeMutableBufferPointer { u in
-      for r in 0..<rows {
-        for c in 0..<columns {
+      let u = u.baseAddress!
+      // Pairs split across threads; each pair's 3×3 → 4×4 in registers (no allocation).
+      Parallel.forEachChunk(pairs, costPerItem: 64) { range in
+        for pair in range {
+          let (r, c) = (pair / columns, pair % columns)
           let kernel = flipped ? weight + (c * inputs + r) * 9 : weight + (r * inputs + c) * 9
-          var w = [[Float]](repeating: [0, 0, 0], count: 3)
-          for i in 0..<3 {
-            for j in 0..<3 { w[i][j] = flipped ? kernel[(2 - i) * 3 + 2 - j] : kernel[i * 3 + j] }
+          @inline(__always) func w(_ i: Int, _ j: Int) -> Float {
+            flipped ? kernel[(2 - i) * 3 + 2 - j] : kernel[i * 3 + j]
           }
           // t = G·w (4×3), then G·w·Gᵀ (4×4); G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
-          var t = [[Float]](repeating: [0, 0, 0], count: 4)
           for j in 0..<3 {
-            t[0][j] = w[0][j]
-            t[1][j] = (w[0][j] + w[1][j] + w[2][j]) * 0.5
-            t[2][j] = (w[0][j] - w[1][j] + w[2][j]) * 0.5
-            t[3][j] = w[2][j]
+            let (a, b, d) = (w(0, j), w(1, j), w(2, j))
+            let t0 = a, t1 = (a + b + d) * 0.5, t2 = (a - b + d) * 0.5, t3 = d
+            // Column j of t goes into column j of G·w; the 4×4 is built row by row below.
+            let base = u + pair
+            // Store t temporarily in the k = i·4 + j slots (j < 3), transformed along rows next.
+            base[(0 * 4 + j) * pairs] = t0
+            base[(1 * 4 + j) * pairs] = t1
+            base[(2 * 4 + j) * pairs] = t2
+            base[(3 * 4 + j) * pairs] = t3
           }
           for i in 0..<4 {
-            let row = [t[i][0], (t[i][0] + t[i][1] + t[i][2]) * 0.5, (t[i][0] - t[i][1] + t[i][2]) * 0.5, t[i][2]]
-            for j in 0..<4 { u[((i * 4 + j) * rows + r) * columns + c] = row[j] }
+            let row = u + (i * 4) * pairs + pair
+            let (a, b, d) = (row[0], row[pairs], row[2 * pairs])
+            row[0] = a
+            row[pairs] = (a + b + d) * 0.5
+            row[2 * pairs] = (a - b + d) * 0.5
+            row[3 * pairs] = d
           }
         }
       }

@@ -10,7 +10,7 @@ import Foundation
 enum CIFAR10Recipe: SupervisedRecipe {
   static let name = "cifar10"
   static let summary = "residual 32-64-128 network, one-cycle SGD, flips and shifts, on CIFAR-10 photos"
-  static let defaults = Hyperparameters(epochs: 10, batchSize: 256, learningRate: 0.2, optimizer: .sgd)
+  static let defaults = Hyperparameters(epochs: 11, batchSize: 256, learningRate: 0.2, optimizer: .sgd)
 
   /// The network of `cifar10`.
   static let network = ResidualNetwork.anchor(residual: true)
@@ -37,13 +37,22 @@ enum CIFAR10Recipe: SupervisedRecipe {
       info: info, plan: plan)
   }
 
-  /// SGD (Nesterov 0.9, weight decay 5e-4) under one-cycle to `--learning-rate` over every step,
-  /// with label smoothing 0.2.
+  /// SGD (Nesterov 0.9, weight decay 5e-4, momentum cycling with the rate) under one-cycle to
+  /// `--learning-rate` over every step, with label smoothing 0.2; another `--optimizer` follows the
+  /// same one-cycle rate.
   static func plan(_ hyperparameters: Hyperparameters, stepsPerEpoch: Int) -> TrainingPlan {
-    let optimizer = SGD(learningRate: hyperparameters.learningRate / 25, momentum: 0.9, nesterov: true,
-                        weightDecay: 5e-4)
     let schedule = OneCycle(maxLearningRate: hyperparameters.learningRate,
                             totalSteps: Swift.max(2, hyperparameters.epochs * stepsPerEpoch), pctStart: 0.25)
+    let kind = hyperparameters.optimizer ?? .sgd
+    let loss: (Tensor, Tensor) -> Tensor = { crossEntropy(logits: $0, labels: $1, labelSmoothing: 0.2) }
+    guard kind == .sgd else {
+      return TrainingPlan(
+        description: "\(kind.displayName), one-cycle to \(hyperparameters.learningRate), label smoothing 0.2",
+        optimizer: kind.make(learningRate: schedule.learningRate(at: 0)),
+        scheduler: LearningRateScheduler(schedule: schedule, perBatch: true), loss: loss)
+    }
+    let optimizer = SGD(learningRate: schedule.learningRate(at: 0), momentum: 0.9, nesterov: true,
+                        weightDecay: 5e-4)
     return TrainingPlan(
       description: "SGD (Nesterov momentum, weight decay 5e-4), one-cycle to \(hyperparameters.learningRate) "
         + "with cycling momentum, label smoothing 0.2",
@@ -52,7 +61,7 @@ enum CIFAR10Recipe: SupervisedRecipe {
         optimizer.momentum = schedule.momentum(at: step)
         return schedule.learningRate(at: step)
       },
-      loss: { crossEntropy(logits: $0, labels: $1, labelSmoothing: 0.2) })
+      loss: loss)
   }
 
   static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {

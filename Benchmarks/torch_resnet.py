@@ -9,6 +9,8 @@ cross-entropy with label smoothing 0.2, backward, SGD (Nesterov momentum 0.9, we
 Method (as Ember's): 2 warm-up steps, then at least 8 timed steps and 10 s; the median is
 reported. Prints {"results": {"resnet": {THREADS: {samples_per_s, step_ms_median, …}}}}; with
 --compare FILE (the JSON `ember bench resnet` prints) it adds Ember's samples/s over PyTorch's.
+With --infer it times `ember bench resnet_infer` instead: the forward pass in eval mode under
+torch.no_grad() at batch 1000 (1 warm-up, at least 5 timed steps and 8 s), reported as "resnet_infer".
 
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /tmp/benchvenv/bin/python Benchmarks/torch_resnet.py --threads 2
 """
@@ -50,7 +52,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--plain", action="store_true", help="no skips: torch_cifar10.py's network")
-    parser.add_argument("--compare", help="the JSON of `ember bench resnet`")
+    parser.add_argument("--infer", action="store_true", help="time the eval-mode forward at batch 1000")
+    parser.add_argument("--compare", help="the JSON of `ember bench resnet` (or resnet_infer with --infer)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -72,24 +75,36 @@ def main():
         loss.backward()
         optimizer.step()
 
-    for _ in range(2):
-        train_step()
+    inputs = [torch.randn(1000, 3, 32, 32) for _ in range(2)]
+
+    def infer_step():
+        nonlocal step
+        with torch.no_grad():
+            model(inputs[step % 2])
+        step += 1
+
+    name, batch, run, warmup, minimum, seconds = (
+        ("resnet_infer", 1000, infer_step, 1, 5, 8) if args.infer else ("resnet", 256, train_step, 2, 8, 10))
+    if args.infer:
+        model.eval()
+    for _ in range(warmup):
+        run()
     total = 0.0
-    while len(times) < 8 or total < 10:
+    while len(times) < minimum or total < seconds:
         start = time.perf_counter()
-        train_step()
+        run()
         times.append(time.perf_counter() - start)
         total += times[-1]
     median = statistics.median(times)
-    metrics = {"samples_per_s": 256 / median, "step_ms_median": median * 1e3, "step_ms_min": min(times) * 1e3,
+    metrics = {"samples_per_s": batch / median, "step_ms_median": median * 1e3, "step_ms_min": min(times) * 1e3,
                "step_ms_max": max(times) * 1e3, "samples": len(times), "torch": torch.__version__,
                "residual": not args.plain}
     if args.compare:
         with open(args.compare) as f:
-            ember = json.load(f)["results"]["resnet"]
+            ember = json.load(f)["results"][name]
         ember_metrics = next(iter(ember.values()))
         metrics["ember_over_torch"] = ember_metrics["samples_per_s"] / metrics["samples_per_s"]
-    print(json.dumps({"results": {"resnet": {str(args.threads): metrics}}}, indent=2))
+    print(json.dumps({"results": {name: {str(args.threads): metrics}}}, indent=2))
 
 
 if __name__ == "__main__":

@@ -55,4 +55,24 @@ import Testing
     #expect(cache.cachedBytes == 8192)  // over the limit: given back to the system, not cached
     _ = (kept, a)
   }
+
+  /// Over the limit, the least recently used buckets make room for the buffer being freed.
+  @Test func leastRecentlyUsedBucketsAreEvicted() {
+    let cache = BufferCache()
+    cache.limit = 3 * 8192
+    var old: [Buffer]? = [cache.allocate(byteCount: 8192), cache.allocate(byteCount: 8192)]
+    var recent: Buffer? = cache.allocate(byteCount: 6000)  // bucket 6144
+    old = nil
+    recent = nil
+    #expect(cache.cachedBytes == 2 * 8192 + 6144)
+    // A 16 KiB buffer freed now evicts the two 8 KiB ones (used first), not the 6 KiB one.
+    var new: Buffer? = cache.allocate(byteCount: 16384)
+    let address = new!.pointer
+    new = nil
+    #expect(cache.cachedBytes == 16384 + 6144)
+    let again = cache.allocate(byteCount: 16384)
+    #expect(again.pointer == address)
+    #expect(cache.cachedBytes == 6144)
+    _ = (old, recent, new, again)
+  }
 }

@@ -88,4 +88,22 @@ import Testing
     }
     expectClose(second, numeric, tolerance: 1e-5, "second derivative")
   }
+
+  /// `channelAffine`: each channel's `x·a + b`, against the formula and central differences.
+  @Test(arguments: testDevices)
+  func channelAffine(device: Device) {
+    let (n, c, s) = (2, 3, 4)
+    let values = testValues(n * c * s, in: -2...2, seed: 3)
+    let (scale, shift) = ([0.5, -1.5, 2.0], [0.25, 0.0, -1.0])
+    let y = Tensor(values, shape: [n, c, s], on: device)
+      .channelAffine(scale: Tensor(scale, on: device), shift: Tensor(shift, on: device))
+    let expected = values.indices.map { i in values[i] * scale[(i / s) % c] + shift[(i / s) % c] }
+    expectClose(y.doubles, expected, tolerance: 1e-12, "output")
+    for layout in [InputLayout.contiguous, .sliced] {
+      checkGradients("channelAffine \(layout)", shapes: [[2, 3, 2, 2], [3], [3]], range: -2...2,
+                     layout: layout, on: device) { t in
+        t[0].channelAffine(scale: t[1], shift: t[2]) * Self.probe([2, 3, 2, 2], on: device)
+      }
+    }
+  }
 }

@@ -479,6 +479,9 @@ private struct FusedExecutor<T: KernelFloat> {
         let x = source + offset, y = destination + start
         if stride == 1 {
           for j in 0..<length { y[j] = T(converting: x[j]) }
+        } else if stride == 0 {
+          // A broadcast run (a per-channel scale over an image): one value, filled.
+          y.update(repeating: T(converting: x[0]), count: length)
         } else {
           for j in 0..<length { y[j] = T(converting: x[j &* stride]) }
         }

@@ -40,9 +40,7 @@ extension Tensor {
       let shift = (beta.map { $0 - mean * scale }) ?? -(mean * scale)
       return (invStd, scale, shift)
     }
-    let out = Tensor.fused("batchNorm", [input, scale.reshaped(broadcast), shift.reshaped(broadcast)]) { _, v in
-      [v[0] * v[1] + v[2]]
-    }[0]
+    let out = input.channelAffine(scale: scale, shift: shift)
     let axes = [0] + Array(2..<rank)
     let inputs = [self] + [weight, bias].compactMap { $0 }
     let (hasWeight, hasBias) = (weight != nil, bias != nil)
@@ -81,5 +79,31 @@ extension Tensor {
       return gradients
     }
     return (output, mean, variance)
+  }
+
+  /// `x·a_c + b_c`: every channel (axis 1) scaled by its `scale` and shifted by its `shift`, in one
+  /// fused pass — batch normalization with fixed statistics (inference), or any per-channel affine
+  /// map. Differentiable in all three.
+  ///
+  /// Shapes: `[N, C, …]` with `scale` and `shift` `[C]` → the input's shape.
+  public func channelAffine(scale: Tensor, shift: Tensor) -> Tensor {
+    precondition(rank >= 2, "channelAffine: input \(shape) should be [N, C, …]")
+    let channels = shape[1]
+    for (name, p) in [("scale", scale), ("shift", shift)] {
+      precondition(p.shape == [channels],
+                   "channelAffine: \(name) \(p.shape) should be [\(channels)] for input \(shape)")
+      checkDevice(p, op: "channelAffine")
+    }
+    var broadcast = [Int](repeating: 1, count: rank)
+    broadcast[1] = channels
+    let out = Tensor.fused("channelAffine", [detached(), scale.detached().reshaped(broadcast),
+                                             shift.detached().reshaped(broadcast)]) { _, v in
+      [v[0] * v[1] + v[2]]
+    }[0]
+    let axes = [0] + Array(2..<rank)
+    let source = self
+    return Tensor.record("channelAffine", out, inputs: [self, scale, shift]) { g in
+      [g * scale.reshaped(broadcast), (g * source).sum(axes: axes), g.sum(axes: axes)]
+    }
   }
 }

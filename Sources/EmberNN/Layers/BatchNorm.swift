@@ -42,18 +42,16 @@ public class BatchNormalization: Layer {
   public func callAsFunction(_ input: Tensor) -> Tensor {
     precondition(ranks.contains(input.rank) && input.shape[1] == channels,
                  "\(layerName): input \(input.shape) should have rank \(ranks.sorted()) and \(channels) channels on axis 1")
-    var broadcast = [Int](repeating: 1, count: input.rank)
-    broadcast[1] = channels
     let useBatch = runningMean == nil || (LearningPhase.isTraining && !freezeStatistics)
     guard useBatch else {
-      // y = x·a + b with a = γ·rsqrt(running σ² + ε), b = β − running μ·a: two passes.
+      // y = x·a + b with a = γ·rsqrt(running σ² + ε), b = β − running μ·a: one fused pass.
       var scale = (runningVariance!.value + epsilon).rsqrt()
       var shift = -(runningMean!.value * scale)
       if let weight, let bias {
         scale = scale * weight.value
         shift = bias.value + shift * weight.value
       }
-      return input * scale.reshaped(broadcast) + shift.reshaped(broadcast)
+      return input.channelAffine(scale: scale, shift: shift)
     }
     let (output, mean, variance) = input.batchNormalized(
       weight: weight?.value, bias: bias?.value, epsilon: epsilon)

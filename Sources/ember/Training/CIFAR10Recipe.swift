@@ -10,7 +10,7 @@ import Foundation
 enum CIFAR10Recipe: SupervisedRecipe {
   static let name = "cifar10"
   static let summary = "residual 32-64-128 network, one-cycle SGD, flips and shifts, on CIFAR-10 photos"
-  static let defaults = Hyperparameters(epochs: 11, batchSize: 256, learningRate: 0.2, optimizer: .sgd)
+  static let defaults = Hyperparameters(epochs: 13, batchSize: 256, learningRate: 0.2, optimizer: .sgd)
 
   /// The network of `cifar10`.
   static let network = ResidualNetwork.anchor(residual: true)

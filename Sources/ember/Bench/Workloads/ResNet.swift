@@ -27,3 +27,26 @@ extension BenchWorkload {
     return .object(timing.stepMetrics(batchSize: batchSize, flopsPerSample: 3 * network.forwardFlops))
   }
 }
+
+extension BenchWorkload {
+  /// `cifar10`'s validation pass: the residual network's forward in inference phase (batch
+  /// normalization with running statistics, no augmentation, no gradients) at batch 1000.
+  static let resnetInfer = BenchWorkload(
+    name: "resnet_infer",
+    summary: "cifar10 residual network forward, inference, batch 1000 (samples/s)"
+  ) {
+    Random.seed(0)
+    let batchSize = 1000
+    let network = ResidualNetwork.anchor(residual: true)
+    let model = network.build()
+    let pool = (0..<2).map { _ in Tensor.normal([batchSize, 3, 32, 32]) }
+    var step = 0
+    let timing = Timing.measure(warmup: 1, minSamples: 5, minSeconds: 8) {
+      let batch = pool[step % pool.count]
+      step += 1
+      let logits = withoutGradients { withLearningPhase(.inference) { model(batch) } }
+      logits.backend.synchronize()
+    }
+    return .object(timing.stepMetrics(batchSize: batchSize, flopsPerSample: network.forwardFlops))
+  }
+}

@@ -163,7 +163,7 @@ private func makeLayer(_ fixture: LayerFixture.Case, dtype: DType) -> any Tensor
 }
 
 /// Expects `actual` within `tolerance·max(1, |expected|)` of `expected`, element by element.
-private func expectMatches(
+func expectMatches(
   _ actual: [Double], _ expected: [Double], tolerance: Double, _ what: String,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {

@@ -1,0 +1,59 @@
+import EmberBackend
+import EmberCore
+
+/// An Elman recurrent network, like `torch.nn.RNN`: `h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)`
+/// with tanh (default) or ReLU, `numLayers` stacked layers, optionally bidirectional; parameters
+/// under PyTorch's names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`).
+///
+/// Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`, or unbatched
+/// `[T, inputSize]`) → output `[T, B, D·hiddenSize]` (`D` = 2 when bidirectional), state
+/// `[numLayers·D, B, hiddenSize]`.
+public final class RNN: Layer {
+  public typealias Output = (output: Tensor, state: Tensor)
+
+  /// The unit's nonlinearity.
+  public enum Nonlinearity: String, Sendable { case tanh, relu }
+
+  let stack: RecurrentStack
+
+  /// - Parameter dropout: dropout on each layer's outputs but the last's, in training.
+  public init(
+    inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
+    bias: Bool = true, batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false,
+    dtype: DType = .float32
+  ) {
+    stack = RecurrentStack(
+      mode: nonlinearity == .tanh ? .rnnTanh : .rnnReLU, inputSize: inputSize, hiddenSize: hiddenSize,
+      numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
+      bidirectional: bidirectional, dtype: dtype, layer: "RNN")
+  }
+
+  public var inputSize: Int { stack.inputSize }
+  public var hiddenSize: Int { stack.hiddenSize }
+  public var numLayers: Int { stack.numLayers }
+  public var isBidirectional: Bool { stack.directions == 2 }
+  public var batchFirst: Bool { stack.batchFirst }
+  public var nonlinearity: Nonlinearity { stack.mode == .rnnTanh ? .tanh : .relu }
+  /// Each layer's parameters, `[layer · directions + direction]`.
+  public var weights: [RecurrentWeights] { stack.weights }
+
+  /// The outputs and final state from a zero initial state.
+  public func callAsFunction(_ input: Tensor) -> (output: Tensor, state: Tensor) {
+    callAsFunction(input, state: nil)
+  }
+
+  /// The outputs and final state from `state` (zeros when `nil`); with `lengths`, sequence `b`
+  /// has `lengths[b]` valid steps (PyTorch's packed sequences).
+  public func callAsFunction(
+    _ input: Tensor, state: Tensor?, lengths: [Int]? = nil
+  ) -> (output: Tensor, state: Tensor) {
+    let (output, h, _) = stack.run(input, h0: state, c0: nil, lengths: lengths, layer: "RNN")
+    return (output, h)
+  }
+
+  public func resetParameters(using generator: inout RandomGenerator) {
+    stack.resetParameters(using: &generator)
+  }
+
+  public func visitParameters(_ visitor: inout ParameterVisitor) { stack.visit(&visitor) }
+}

@@ -9,19 +9,22 @@ import EmberCore
 /// Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`, or unbatched
 /// `[T, inputSize]`) → output `[T, B, D·hiddenSize]` (`D` = 2 when bidirectional), state
 /// `[numLayers·D, B, hiddenSize]`.
-public final class GRU: Layer {
+public final class GRU: RecurrentLayer {
   public typealias Output = (output: Tensor, state: Tensor)
 
   let stack: RecurrentStack
 
-  /// - Parameter dropout: dropout on each layer's outputs but the last's, in training.
+  /// - Parameters:
+  ///   - dropout: dropout on each layer's outputs but the last's, in training.
+  ///   - recurrentDropout: dropout on the state entering each step's recurrent product, one mask
+  ///     per sequence for all its steps (Keras's `recurrent_dropout`), in training.
   public init(
     inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
-    dropout: Double = 0, bidirectional: Bool = false, dtype: DType = .float32
+    dropout: Double = 0, recurrentDropout: Double = 0, bidirectional: Bool = false, dtype: DType = .float32
   ) {
     stack = RecurrentStack(
       mode: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
-      batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, dtype: dtype, layer: "GRU")
+      batchFirst: batchFirst, dropout: dropout, recurrentDropout: recurrentDropout, bidirectional: bidirectional, dtype: dtype, layer: "GRU")
   }
 
   public var inputSize: Int { stack.inputSize }
@@ -44,6 +47,17 @@ public final class GRU: Layer {
   ) -> (output: Tensor, state: Tensor) {
     let (output, h, _) = stack.run(input, h0: state, c0: nil, lengths: lengths, layer: "GRU")
     return (output, h)
+  }
+
+  init(stack: RecurrentStack) { self.stack = stack }
+
+  public func makeSibling() -> GRU { GRU(stack: stack.makeSibling()) }
+
+  public var outputSize: Int { stack.outputSize }
+
+  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor) {
+    let run = stack.run(input, h0: nil, c0: nil, lengths: lengths, layer: "GRU")
+    return (run.output, run.h)
   }
 
   public func resetParameters(using generator: inout RandomGenerator) {

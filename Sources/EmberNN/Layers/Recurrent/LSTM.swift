@@ -28,21 +28,23 @@ public struct LSTMState {
 /// Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`, or unbatched
 /// `[T, inputSize]`) → output `[T, B, D·H_out]` (`H_out` = `projectionSize` or `hiddenSize`,
 /// `D` = 2 when bidirectional), state `h` `[numLayers·D, B, H_out]`, `c` `[numLayers·D, B, hiddenSize]`.
-public final class LSTM: Layer {
+public final class LSTM: RecurrentLayer {
   public typealias Output = (output: Tensor, state: LSTMState)
 
   let stack: RecurrentStack
 
   /// - Parameters:
   ///   - dropout: dropout on each layer's outputs but the last's, in training.
+  ///   - recurrentDropout: dropout on the state entering each step's recurrent product, one mask
+  ///     per sequence for all its steps (Keras's `recurrent_dropout`), in training.
   ///   - projectionSize: with a positive size, `h` is projected to it (`weight_hr`).
   public init(
     inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
-    dropout: Double = 0, bidirectional: Bool = false, projectionSize: Int = 0, dtype: DType = .float32
+    dropout: Double = 0, recurrentDropout: Double = 0, bidirectional: Bool = false, projectionSize: Int = 0, dtype: DType = .float32
   ) {
     stack = RecurrentStack(
       mode: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
-      batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional,
+      batchFirst: batchFirst, dropout: dropout, recurrentDropout: recurrentDropout, bidirectional: bidirectional,
       projectionSize: projectionSize, dtype: dtype, layer: "LSTM")
   }
 
@@ -51,8 +53,6 @@ public final class LSTM: Layer {
   public var numLayers: Int { stack.numLayers }
   public var isBidirectional: Bool { stack.directions == 2 }
   public var batchFirst: Bool { stack.batchFirst }
-  /// The size of `h` and of each direction's output: the projection size, else the hidden size.
-  public var outputSize: Int { stack.outputSize }
   /// Each layer's parameters, `[layer · directions + direction]`.
   public var weights: [RecurrentWeights] { stack.weights }
 
@@ -69,6 +69,17 @@ public final class LSTM: Layer {
   ) -> (output: Tensor, state: LSTMState) {
     let (output, h, c) = stack.run(input, h0: state?.h, c0: state?.c, lengths: lengths, layer: "LSTM")
     return (output, LSTMState(h: h, c: c!))
+  }
+
+  init(stack: RecurrentStack) { self.stack = stack }
+
+  public func makeSibling() -> LSTM { LSTM(stack: stack.makeSibling()) }
+
+  public var outputSize: Int { stack.outputSize }
+
+  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor) {
+    let run = stack.run(input, h0: nil, c0: nil, lengths: lengths, layer: "LSTM")
+    return (run.output, run.h)
   }
 
   public func resetParameters(using generator: inout RandomGenerator) {

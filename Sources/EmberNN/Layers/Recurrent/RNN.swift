@@ -8,7 +8,7 @@ import EmberCore
 /// Shapes: input `[T, B, inputSize]` (`[B, T, inputSize]` with `batchFirst`, or unbatched
 /// `[T, inputSize]`) → output `[T, B, D·hiddenSize]` (`D` = 2 when bidirectional), state
 /// `[numLayers·D, B, hiddenSize]`.
-public final class RNN: Layer {
+public final class RNN: RecurrentLayer {
   public typealias Output = (output: Tensor, state: Tensor)
 
   /// The unit's nonlinearity.
@@ -16,15 +16,18 @@ public final class RNN: Layer {
 
   let stack: RecurrentStack
 
-  /// - Parameter dropout: dropout on each layer's outputs but the last's, in training.
+  /// - Parameters:
+  ///   - dropout: dropout on each layer's outputs but the last's, in training.
+  ///   - recurrentDropout: dropout on the state entering each step's recurrent product, one mask
+  ///     per sequence for all its steps (Keras's `recurrent_dropout`), in training.
   public init(
     inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
-    bias: Bool = true, batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false,
+    bias: Bool = true, batchFirst: Bool = false, dropout: Double = 0, recurrentDropout: Double = 0, bidirectional: Bool = false,
     dtype: DType = .float32
   ) {
     stack = RecurrentStack(
       mode: nonlinearity == .tanh ? .rnnTanh : .rnnReLU, inputSize: inputSize, hiddenSize: hiddenSize,
-      numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout,
+      numLayers: numLayers, bias: bias, batchFirst: batchFirst, dropout: dropout, recurrentDropout: recurrentDropout,
       bidirectional: bidirectional, dtype: dtype, layer: "RNN")
   }
 
@@ -49,6 +52,17 @@ public final class RNN: Layer {
   ) -> (output: Tensor, state: Tensor) {
     let (output, h, _) = stack.run(input, h0: state, c0: nil, lengths: lengths, layer: "RNN")
     return (output, h)
+  }
+
+  init(stack: RecurrentStack) { self.stack = stack }
+
+  public func makeSibling() -> RNN { RNN(stack: stack.makeSibling()) }
+
+  public var outputSize: Int { stack.outputSize }
+
+  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor) {
+    let run = stack.run(input, h0: nil, c0: nil, lengths: lengths, layer: "RNN")
+    return (run.output, run.h)
   }
 
   public func resetParameters(using generator: inout RandomGenerator) {

@@ -28,20 +28,25 @@ public enum RecurrentMode: String, Codable, Sendable {
   ///   fused `lstmCell`), then `h'·W_hrᵀ` with a projection
   /// - GRU: `r = σ(x̃_r + h̃_r)`, `z = σ(x̃_z + h̃_z)`, `n = tanh(x̃_n + r·h̃_n)`, `h' = (1 − z)·n + z·h`
   ///   with `h̃ = h·W_hhᵀ + b_hh` (one fused `gruCell`)
+  ///
+  /// `recurrentInput` (default `h`) replaces `h` in the recurrent products `h·W_hhᵀ` only: the
+  /// state masked by recurrent dropout.
   public func step(
-    _ xProjection: Tensor, h: Tensor, c: Tensor?, weights: RecurrentWeights
+    _ xProjection: Tensor, h: Tensor, c: Tensor?, weights: RecurrentWeights,
+    recurrentInput: Tensor? = nil
   ) -> (h: Tensor, c: Tensor?) {
+    let hIn = recurrentInput ?? h
     switch self {
     case .rnnTanh:
-      return (weights.addingHiddenProduct(h, to: xProjection).tanh(), nil)
+      return (weights.addingHiddenProduct(hIn, to: xProjection).tanh(), nil)
     case .rnnReLU:
-      return (weights.addingHiddenProduct(h, to: xProjection).relu(), nil)
+      return (weights.addingHiddenProduct(hIn, to: xProjection).relu(), nil)
     case .lstm:
       guard let c else { preconditionFailure("LSTM step: no cell state") }
-      let next = Tensor.lstmCell(gates: weights.addingHiddenProduct(h, to: xProjection), cell: c)
+      let next = Tensor.lstmCell(gates: weights.addingHiddenProduct(hIn, to: xProjection), cell: c)
       return (weights.projected(next.h), next.c)
     case .gru:
-      return (Tensor.gruCell(inputGates: xProjection, hiddenGates: weights.hiddenProjection(h), state: h), nil)
+      return (Tensor.gruCell(inputGates: xProjection, hiddenGates: weights.hiddenProjection(hIn), state: h), nil)
     }
   }
 }

@@ -8,21 +8,36 @@ import EmberCore
 /// `mode` per time step. With `lengths`, sequence `b` has `lengths[b]` valid steps (PyTorch's packed
 /// sequences): past them its state stays as it was and its outputs are zeros, and the reverse
 /// direction starts at its last valid step — padding reaches neither the state nor the gradient.
-/// Dropout (training only) applies to every layer's output but the last.
+/// Dropout (training only) applies to every layer's output but the last; recurrent dropout (Keras's
+/// `recurrent_dropout`, training only) multiplies the state fed to each step's recurrent product by
+/// one mask per layer, direction and sequence, the same at every step.
 struct RecurrentStack {
   let mode: RecurrentMode
   let numLayers: Int
   let directions: Int
   let batchFirst: Bool
   let dropout: Dropout?
+  /// The probability of dropping a state unit from the recurrent product, in training.
+  let recurrentDropout: Double
   /// `layers[layer * directions + direction]`.
   let weights: [RecurrentWeights]
+  /// Builds a fresh stack of the same configuration (the other direction of a `Bidirectional`).
+  let makeSibling: () -> RecurrentStack
 
   init(
     mode: RecurrentMode, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool,
-    batchFirst: Bool, dropout: Double, bidirectional: Bool, projectionSize: Int = 0,
-    dtype: DType, layer: String
+    batchFirst: Bool, dropout: Double, recurrentDropout: Double = 0, bidirectional: Bool,
+    projectionSize: Int = 0, dtype: DType, layer: String
   ) {
+    precondition((0..<1).contains(recurrentDropout),
+                 "\(layer): recurrentDropout \(recurrentDropout) is not in 0..<1")
+    self.recurrentDropout = recurrentDropout
+    makeSibling = {
+      RecurrentStack(
+        mode: mode, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
+        batchFirst: batchFirst, dropout: dropout, recurrentDropout: recurrentDropout,
+        bidirectional: bidirectional, projectionSize: projectionSize, dtype: dtype, layer: layer)
+    }
     precondition(numLayers >= 1, "\(layer): numLayers \(numLayers) must be at least 1")
     precondition((0...1).contains(dropout), "\(layer): dropout \(dropout) is not in 0...1")
     self.mode = mode
@@ -129,10 +144,17 @@ struct RecurrentStack {
   ) -> (output: Tensor, h: Tensor, c: Tensor?) {
     let projections = mode.inputProjection(x, weights: weights).unbind(axis: 0)
     var (h, c) = (h, c)
+    // One recurrent-dropout mask [B, output] for the whole sequence, scaled by 1 / (1 − p).
+    var stateMask: Tensor? = nil
+    if recurrentDropout > 0, LearningPhase.isTraining {
+      let ones = Tensor.ones(h.shape, dtype: h.dtype, on: h.device)
+      let position = Random.withGenerator { $0.reserve(words: ones.count) }
+      stateMask = ones.dropout(probability: recurrentDropout, position: position)
+    }
     var outputs = [Tensor?](repeating: nil, count: projections.count)
     let order = reverse ? Array(projections.indices.reversed()) : Array(projections.indices)
     for t in order {
-      let next = mode.step(projections[t], h: h, c: c, weights: weights)
+      let next = mode.step(projections[t], h: h, c: c, weights: weights, recurrentInput: stateMask.map { h * $0 })
       guard let mask = masks?[t] else {
         (h, c) = (next.h, next.c)
         outputs[t] = next.h

@@ -92,6 +92,24 @@ public enum Random {
   nonisolated(unsafe) private static var shared = RandomGenerator(seed: 0)
   private static let lock = NSLock()
 
+  /// A generator that stands in for the default one inside `withGenerator(replacedBy:_:)`.
+  final class Replacement: @unchecked Sendable {
+    var generator: RandomGenerator
+    init(_ generator: RandomGenerator) { self.generator = generator }
+  }
+  @TaskLocal static var replacement: Replacement? = nil
+
+  /// Runs `body` with `generator` standing in for the default generator in this task (what
+  /// `checkpoint`'s recomputation uses to redraw its dropout masks without touching the shared
+  /// stream), and returns the replacement's final state too.
+  static func withGenerator<Result>(
+    replacedBy generator: RandomGenerator, _ body: () throws -> Result
+  ) rethrows -> (result: Result, generator: RandomGenerator) {
+    let replacement = Replacement(generator)
+    let result = try $replacement.withValue(replacement, operation: body)
+    return (result, replacement.generator)
+  }
+
   /// Reseeds the default generator (like `torch.manual_seed`).
   public static func seed(_ seed: UInt64) {
     lock.lock()
@@ -102,11 +120,13 @@ public enum Random {
   /// The default generator's current value; assigning it restores a saved stream.
   public static var generator: RandomGenerator {
     get {
+      if let replacement { return replacement.generator }
       lock.lock()
       defer { lock.unlock() }
       return shared
     }
     set {
+      if let replacement { replacement.generator = newValue; return }
       lock.lock()
       defer { lock.unlock() }
       shared = newValue
@@ -121,6 +141,7 @@ public enum Random {
     rethrows
     -> Result
   {
+    if let replacement { return try body(&replacement.generator) }
     lock.lock()
     defer { lock.unlock() }
     return try body(&shared)

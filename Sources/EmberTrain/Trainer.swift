@@ -45,6 +45,9 @@ public final class Trainer {
   public private(set) var batchesPerEpoch: Int?
   /// The history of the last (or running) `fit`.
   public private(set) var history = History()
+  /// When set, each step's gradients are scaled together to a global L2 norm of at most this
+  /// (`clipByGlobalNorm`, like `torch.nn.utils.clip_grad_norm_` or Keras's `global_clipnorm`).
+  public var gradientClipNorm: Double?
 
   /// A trainer for `model` that minimizes `loss(predictions, targets)` with `optimizer`.
   public init(
@@ -129,7 +132,8 @@ public final class Trainer {
     }
     precondition(lossValue.count == 1,
                  "Trainer.fit: the loss must be a scalar, got shape \(lossValue.shape)")
-    let gradients = lossValue.backward()
+    var gradients = lossValue.backward()
+    if let gradientClipNorm { gradients = clipByGlobalNorm(gradients, maxNorm: gradientClipNorm).0 }
     withoutGradients {
       optimizer.update(model, along: gradients)
       let detached = predictions.detached()

@@ -8,5 +8,5 @@ struct EmberCommand: ParsableCommand {
     commandName: "ember",
     abstract: "Ember, a deep-learning framework in Swift.",
     version: EmberVersion.string,
-    subcommands: [Info.self, Bench.self, Train.self, Evaluate.self, Demo.self])
+    subcommands: [Info.self, Bench.self, Train.self, Evaluate.self, Generate.self, Demo.self])
 }

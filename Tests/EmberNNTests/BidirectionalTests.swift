@@ -46,6 +46,26 @@ import Testing
     #expect(wrapper.sequenceOutputSize == 3)
   }
 
+  /// `last` is each direction's output at its final step; `RecurrentSequence` returns it (or every
+  /// step) inside a `Sequential`.
+  @Test func lastStepOutputs() {
+    let wrapper = Bidirectional(LSTM(inputSize: 2, hiddenSize: 3, batchFirst: true, dtype: .float64))
+    let x = Tensor.normal([2, 4, 2], dtype: .float64)
+    let run = wrapper.sequence(x, lengths: [4, 3])
+    for (b, length) in [4, 3].enumerated() {
+      let ahead = run.output[b, length - 1, 0 ..< 3], behind = run.output[b, 0, 3 ..< 6]
+      expectClose(run.last[b].doubles, Tensor.concat([ahead, behind]).doubles, tolerance: 1e-12, "sequence \(b)")
+    }
+    let gru = GRU(inputSize: 2, hiddenSize: 3, numLayers: 2, batchFirst: true, bidirectional: true, dtype: .float64)
+    let model = Sequential { RecurrentSequence(gru) }
+    let y = gru(x).output
+    expectClose(model(x).doubles, Tensor.concat([y[0..., 3, 0 ..< 3], y[0..., 0, 3 ..< 6]], axis: -1).doubles,
+                tolerance: 1e-12, "stacked bidirectional last step")
+    #expect(Sequential { RecurrentSequence(gru, returnSequences: true) }(x).shape == [2, 4, 6])
+    #expect(model.namedParameters.map(\.name).first == "0.weight_ih_l0")
+    #expect(Permute([0, 2, 1])(x).shape == [2, 2, 4])
+  }
+
   @Test func gradients() {
     let mean = Bidirectional(GRU(inputSize: 2, hiddenSize: 3, batchFirst: true, dtype: .float64), merge: .mean)
     checkGradients("Bidirectional GRU mean lengths", shapes: [[2, 3, 2]], range: -1...1) { t in

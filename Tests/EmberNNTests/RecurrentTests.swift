@@ -130,4 +130,25 @@ import Testing
     let g = y.sum().backward()[input]!
     #expect(g[0 ..< 3].doubles.allSatisfy { $0 == 0 })
   }
+
+  /// Truncated backpropagation through time: within a chunk the gradients equal the full
+  /// computation's — for the chunk's inputs, and for the parameters of a loss on the first chunk —
+  /// while nothing flows back across the detached state.
+  @Test func truncatedBackpropagationKeepsEachChunksGradients() {
+    let lstm = LSTM(inputSize: 2, hiddenSize: 3, dtype: .float64)
+    let input = Tensor.normal([6, 2, 2], dtype: .float64).requiringGradient()
+    let (whole, _) = lstm(input)
+    let fullSecond = whole[3...].squared().sum().backward()
+    let fullFirst = lstm(input).output[0 ..< 3].squared().sum().backward()
+    let (first, state) = lstm(input[0 ..< 3])
+    let chunkFirst = first.squared().sum().backward()
+    let (second, _) = lstm(input[3...], state: state.detached())
+    let chunkSecond = second.squared().sum().backward()
+    expectClose(chunkSecond[input]![3...].doubles, fullSecond[input]![3...].doubles, tolerance: 1e-12, "chunk inputs")
+    #expect(chunkSecond[input]![0 ..< 3].doubles.allSatisfy { $0 == 0 })
+    #expect(fullSecond[input]![0 ..< 3].doubles.contains { abs($0) > 1e-6 }, "the full gradient does cross")
+    for (name, parameter) in lstm.namedParameters {
+      expectClose(chunkFirst[parameter]!.doubles, fullFirst[parameter]!.doubles, tolerance: 1e-12, name)
+    }
+  }
 }

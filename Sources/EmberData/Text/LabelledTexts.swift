@@ -25,8 +25,8 @@ public struct LabelledTexts: Sendable {
   }
 
   /// The texts vectorized by `vectorizer` as inputs, the labels (int64) as targets.
-  public func dataset(vectorizedBy vectorizer: TextVectorization) -> TensorDataset {
-    TensorDataset(inputs: vectorizer(texts), targets: Tensor(labels.map(Int64.init), shape: [count]))
+  public func dataset(vectorizedBy vectorizer: TextVectorization) -> TextDataset {
+    TextDataset(self, vectorizer: vectorizer)
   }
 
   /// The texts at `indices`, in that order.

@@ -114,27 +114,29 @@ public struct TextVectorization: Codable, Equatable, Sendable {
   }
 
   /// The texts' vectors, in the output mode (see the type's documentation for the shapes).
-  public func callAsFunction(_ texts: [String]) -> Tensor {
+  public func callAsFunction(_ texts: [String]) -> Tensor { vectors(encoded: texts.map(encode)) }
+
+  /// The vectors of texts already encoded by `encode(_:)`.
+  public func vectors(encoded: [[Int]]) -> Tensor {
     let vocabulary = adapted
-    let encoded = texts.map(encode)
     switch outputMode {
     case .int, .oneHot:
       let length = outputSequenceLength ?? max(1, encoded.map(\.count).max() ?? 1)
-      var indices = [Int64](repeating: 0, count: texts.count * length)
+      var indices = [Int64](repeating: 0, count: encoded.count * length)
       for (row, sequence) in encoded.enumerated() {
         for (column, index) in sequence.prefix(length).enumerated() {
           indices[row * length + column] = Int64(index)
         }
       }
-      if outputMode == .int { return Tensor(indices, shape: [texts.count, length]) }
+      if outputMode == .int { return Tensor(indices, shape: [encoded.count, length]) }
       var values = [Float](repeating: 0, count: indices.count * vocabulary.count)
       for (position, index) in indices.enumerated() where index != 0 {
         values[position * vocabulary.count + Int(index)] = 1
       }
-      return Tensor(values, shape: [texts.count, length, vocabulary.count])
+      return Tensor(values, shape: [encoded.count, length, vocabulary.count])
     case .multiHot, .count, .tfIdf:
       let width = vocabulary.count
-      var values = [Float](repeating: 0, count: texts.count * width)
+      var values = [Float](repeating: 0, count: encoded.count * width)
       for (row, sequence) in encoded.enumerated() {
         for index in sequence {
           if outputMode == .multiHot { values[row * width + index] = 1 } else { values[row * width + index] += 1 }
@@ -145,7 +147,7 @@ public struct TextVectorization: Codable, Equatable, Sendable {
           values[position] *= Float(idfWeights[position % width])
         }
       }
-      return Tensor(values, shape: [texts.count, width])
+      return Tensor(values, shape: [encoded.count, width])
     }
   }
 

@@ -25,12 +25,17 @@ public final class ModelCheckpoint: Callback {
   public private(set) var best: Double?
   /// The epochs after which a file was written.
   public private(set) var savedEpochs: [Int] = []
+  /// Written into every file's metadata besides `epoch` and the monitored value (what a program
+  /// needs to rebuild the model, say).
+  public let metadata: [String: String]
 
   /// Saves to `url` after every epoch, or only when `monitor` improves with `bestOnly`.
   public init(
-    url: URL, monitor: String = "val_loss", bestOnly: Bool = false, mode: MonitorMode = .auto
+    url: URL, monitor: String = "val_loss", bestOnly: Bool = false, mode: MonitorMode = .auto,
+    metadata: [String: String] = [:]
   ) {
     self.url = url
+    self.metadata = metadata
     self.monitor = monitor
     self.bestOnly = bestOnly
     self.mode = mode.resolved(for: monitor)
@@ -47,7 +52,8 @@ public final class ModelCheckpoint: Callback {
       guard let value, mode.isImprovement(value, over: best, minDelta: 0) else { return }
       best = value
     }
-    var metadata = ["epoch": String(epoch)]
+    var metadata = self.metadata
+    metadata["epoch"] = String(epoch)
     if let value { metadata[monitor] = String(value) }
     try SafeTensors.write(trainer.model.stateDict(), metadata: metadata, to: fileURL(epoch: epoch))
     savedEpochs.append(epoch)

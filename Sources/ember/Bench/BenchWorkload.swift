@@ -12,7 +12,7 @@ struct BenchWorkload: Sendable {
 
   /// Every workload, in the order `--list` shows them.
   static let all: [BenchWorkload] = [
-    .sgemm, .gemmShapes, .parallel, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .cnn, .cnnInfer, .conv, .resnet, .resnetInfer, .lstm, .gru,
+    .sgemm, .gemmShapes, .parallel, .add, .exp, .softmax, .gelu, .mlp, .mlpInfer, .cnn, .cnnInfer, .conv, .resnet, .resnetInfer, .lstm, .gru, .checkpoint,
     .trainLoop,
     .random,
   ]

@@ -54,6 +54,12 @@ struct Train: ParsableCommand {
   @Option(help: "tabular: classification or regression (default: by the target's cells).")
   var task: TaskOption?
 
+  @Option(help: "char-lm: the text file to model (default: text/tinyshakespeare.txt in the data directory).")
+  var text: String?
+
+  @Option(help: "Stop training after this many minutes (the epoch running then ends with its validation).")
+  var minutes: Double?
+
   @Option(help: "Threads for Ember's kernels and BLAS (default: all active cores).")
   var threads: Int?
 
@@ -98,6 +104,16 @@ struct Train: ParsableCommand {
       if target != nil { throw ValidationError("--target applies only to the tabular recipe.") }
       if task != nil { throw ValidationError("--task applies only to the tabular recipe.") }
     }
+    if let text {
+      guard recipe == CharLMRecipe.name else { throw ValidationError("--text applies only to the char-lm recipe.") }
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), !isDirectory.boolValue
+      else { throw ValidationError("--text \(text): no such file.") }
+    }
+    if let minutes {
+      guard recipe == CharLMRecipe.name else { throw ValidationError("--minutes applies only to the char-lm recipe.") }
+      guard minutes.isFinite, minutes > 0 else { throw ValidationError("--minutes must be a positive number, got \(minutes).") }
+    }
     if let dataDir { try Self.checkDirectory(dataDir, flag: "--data-dir") }
     if let output {
       var isDirectory: ObjCBool = false
@@ -122,7 +138,8 @@ struct Train: ParsableCommand {
       seed: seed, dataDirectory: dataDir.map { URL(fileURLWithPath: $0) }, download: download,
       output: URL(fileURLWithPath: output ?? "runs/\(recipe)"),
       csv: csv.map { URL(fileURLWithPath: $0) }, target: target,
-      task: task.map { $0 == .classification ? .classification : .regression })
+      task: task.map { $0 == .classification ? .classification : .regression },
+      text: text.map { URL(fileURLWithPath: $0) }, minutes: minutes)
     try recipeType.train(settings)
   }
 

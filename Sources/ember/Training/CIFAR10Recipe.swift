@@ -64,7 +64,7 @@ enum CIFAR10Recipe: SupervisedRecipe {
       loss: loss)
   }
 
-  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {
+  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> any Dataset {
     let test = try CIFAR10(split: .test, dataDirectory: settings.dataDirectory)
     guard let mean = info.featureMean, let std = info.featureStd, mean.count == 3, std.count == 3 else {
       throw TrainingError.invalidMetadata(

@@ -100,6 +100,9 @@ struct CheckpointInfo: Equatable {
     case .mlp: break
     case .cnn(let network): result[Key.modelConfig] = Self.json(network)
     case .resnet(let network): result[Key.modelConfig] = Self.json(network)
+    case .text(let network): result[Key.modelConfig] = Self.json(network)
+    case .forecast(let network): result[Key.modelConfig] = Self.json(network)
+    case .charLM(let network): result[Key.modelConfig] = Self.json(network)
     }
     result[Key.dropout] = String(dropout)
     if task == .classification { result[Key.classNames] = Self.json(classNames) }
@@ -152,7 +155,28 @@ struct CheckpointInfo: Equatable {
       let config = try reader.json(Key.modelConfig, as: ResidualNetwork.self)
       if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
       architecture = .resnet(config)
-    default: throw reader.invalid(Key.architecture, "expected 'mlp', 'cnn' or 'resnet'")
+    case "text":
+      let config = try reader.json(Key.modelConfig, as: TextNetwork.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      guard layerSizes == [config.vocabularySize, config.classes] else {
+        throw reader.invalid(Key.layerSizes, "a text model of \(config.vocabularySize) tokens and \(config.classes) classes")
+      }
+      architecture = .text(config)
+    case "forecast":
+      let config = try reader.json(Key.modelConfig, as: ForecastNetwork.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      guard layerSizes == [config.features, 1] else {
+        throw reader.invalid(Key.layerSizes, "a forecaster of \(config.features) readings and one output")
+      }
+      architecture = .forecast(config)
+    case "char-lm":
+      let config = try reader.json(Key.modelConfig, as: CharLanguageModelConfig.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      guard layerSizes == [config.vocabularySize, config.vocabularySize] else {
+        throw reader.invalid(Key.layerSizes, "a language model of \(config.vocabularySize) characters")
+      }
+      architecture = .charLM(config)
+    default: throw reader.invalid(Key.architecture, "expected 'mlp', 'cnn', 'resnet', 'text', 'forecast' or 'char-lm'")
     }
     if let (inputShape, classes) = architecture.inputsAndClasses,
        layerSizes != [inputShape.reduce(1, *), classes] {
@@ -261,16 +285,31 @@ private struct MetadataReader {
 
 extension CheckpointInfo {
   /// A fresh model of the checkpoint's architecture (its weights come from the checkpoint).
-  func makeModel() -> Sequential {
+  func makeModel() -> any TensorLayer {
     switch architecture {
     case .mlp: return multilayerPerceptron(sizes: layerSizes, dropout: dropout)
     case .cnn(let network): return network.build()
     case .resnet(let network): return network.build()
+    case .text(let network): return network.build()
+    case .forecast(let network): return network.build()
+    case .charLM(let network): return network.build()
     }
   }
 
-  /// The shape of one input example.
-  var inputShape: [Int] { architecture.inputsAndClasses?.0 ?? [layerSizes[0]] }
+  /// The shape of one input example (for a token model, a 40-token text: its length varies).
+  var inputShape: [Int] {
+    if case .text(let network) = architecture, network.inputDType == .int64 { return [40] }
+    if case .forecast(let network) = architecture { return [network.steps, network.features] }
+    if case .charLM = architecture { return [128] }
+    return architecture.inputsAndClasses?.0 ?? [layerSizes[0]]
+  }
+
+  /// The dtype of the model's input: token indices for a token model, else float32.
+  var inputDType: DType {
+    if case .text(let network) = architecture { return network.inputDType }
+    if case .charLM = architecture { return .int64 }
+    return .float32
+  }
 
   /// `MLP 784-512-512-10` or `CNN, convolutions 32-64 (3×3), 128 hidden`.
   var modelSummary: String {
@@ -278,6 +317,9 @@ extension CheckpointInfo {
     case .mlp: return "MLP \(describeSizes(layerSizes))"
     case .cnn(let network): return network.summary
     case .resnet(let network): return network.summary
+    case .text(let network): return network.summary
+    case .forecast(let network): return network.summary
+    case .charLM(let network): return network.summary
     }
   }
 
@@ -295,6 +337,9 @@ enum ModelArchitecture: Equatable {
   case mlp
   case cnn(ConvolutionalNetwork)
   case resnet(ResidualNetwork)
+  case text(TextNetwork)
+  case forecast(ForecastNetwork)
+  case charLM(CharLanguageModelConfig)
 
   /// `ember.architecture`.
   var name: String {
@@ -302,13 +347,16 @@ enum ModelArchitecture: Equatable {
     case .mlp: return "mlp"
     case .cnn: return "cnn"
     case .resnet: return "resnet"
+    case .text: return "text"
+    case .forecast: return "forecast"
+    case .charLM: return "char-lm"
     }
   }
 
   /// The input shape and class count of an image model (`nil` for the MLP).
   var inputsAndClasses: ([Int], Int)? {
     switch self {
-    case .mlp: return nil
+    case .mlp, .text, .forecast, .charLM: return nil
     case .cnn(let network): return (network.inputShape, network.classes)
     case .resnet(let network): return (network.inputShape, network.classes)
     }

@@ -19,7 +19,7 @@ enum DigitsRecipe: SupervisedRecipe {
 
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset {
+  ) throws -> any Dataset {
     try TabularProblem.testSet(
       TabularData.digits(settings.dataDirectory), info: info, file: "tabular/digits.csv.gz")
   }

@@ -21,7 +21,7 @@ enum FashionMNISTMLPRecipe: SupervisedRecipe {
 
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset {
+  ) throws -> any Dataset {
     try FashionMNIST(split: .test, dataDirectory: settings.dataDirectory, flattened: true,
                      download: settings.download).dataset
   }

@@ -19,7 +19,7 @@ enum IrisRecipe: SupervisedRecipe {
 
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset {
+  ) throws -> any Dataset {
     try TabularProblem.testSet(
       TabularData.iris(settings.dataDirectory), info: info, file: "tabular/iris.csv")
   }

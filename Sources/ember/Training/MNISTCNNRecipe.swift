@@ -22,7 +22,7 @@ enum MNISTCNNRecipe: SupervisedRecipe {
                    train: train.dataset, test: test.dataset)
   }
 
-  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {
+  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> any Dataset {
     try MNIST(split: .test, dataDirectory: settings.dataDirectory, download: settings.download).dataset
   }
 
@@ -62,7 +62,7 @@ enum FashionMNISTCNNRecipe: SupervisedRecipe {
       train: train.dataset, test: test.dataset)
   }
 
-  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> TensorDataset {
+  static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> any Dataset {
     try FashionMNIST(split: .test, dataDirectory: settings.dataDirectory, download: settings.download).dataset
   }
 }

@@ -25,7 +25,7 @@ enum MNISTMLPRecipe: SupervisedRecipe {
 
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset {
+  ) throws -> any Dataset {
     try MNIST(split: .test, dataDirectory: settings.dataDirectory, flattened: true,
               download: settings.download).dataset
   }

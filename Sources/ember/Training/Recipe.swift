@@ -26,6 +26,10 @@ struct TrainingSettings {
   var target: String?
   /// `tabular`: classification or regression, or `nil` to decide from the target's cells.
   var task: CheckpointInfo.Task?
+  /// `char-lm`: the text file (`nil`: Tiny Shakespeare from the data directory).
+  var text: URL? = nil
+  /// Stop training after this many minutes (`nil`: run every epoch).
+  var minutes: Double? = nil
 
   var checkpointURL: URL { output.appendingPathComponent("model.safetensors") }
   var historyURL: URL { output.appendingPathComponent("history.csv") }
@@ -70,6 +74,8 @@ enum Recipes {
   static let all: [any Recipe.Type] = [
     MNISTMLPRecipe.self, FashionMNISTMLPRecipe.self, MNISTCNNRecipe.self, FashionMNISTCNNRecipe.self,
     CIFAR10Recipe.self,
+    SST2BagOfWordsRecipe.self, SST2LSTMRecipe.self, SST2BiGRURecipe.self, SST2ConvRecipe.self,
+    WeatherForecastRecipe.self, CharLMRecipe.self,
     IrisRecipe.self, DigitsRecipe.self,
     LogisticRegressionRecipe.self, TabularRecipe.self,
   ]

@@ -7,11 +7,11 @@ struct SupervisedProblem {
   /// One line about the data (`MNIST: 60,000 training and 10,000 test images`).
   var description: String
   /// The model, as `info.makeModel()` builds it.
-  var model: Sequential
+  var model: any TensorLayer
   /// The training examples (inputs already standardized when the recipe does so).
-  var train: TensorDataset
+  var train: any Dataset
   /// The test examples, prepared the same way.
-  var test: TensorDataset
+  var test: any Dataset
   /// What the checkpoint's metadata records.
   var info: CheckpointInfo
   /// How the model trains, when not with `SupervisedTraining`'s default plan.
@@ -52,7 +52,7 @@ protocol SupervisedRecipe: Recipe {
   /// Loads the test set of the checkpoint described by `info`, prepared as in training.
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset
+  ) throws -> any Dataset
 }
 
 extension SupervisedRecipe {
@@ -98,7 +98,7 @@ enum SupervisedTraining {
     let plan = problem.plan?(hyperparameters, train.count)
       ?? .standard(hyperparameters, task: info.task)
     print(problem.description)
-    print(summary(of: problem.model, inputShape: info.inputShape))
+    print(summary(of: problem.model, inputShape: info.inputShape, dtype: info.inputDType))
     print("\(plan.description), batch \(hyperparameters.batchSize), \(hyperparameters.epochs) epochs, "
       + "seed \(settings.seed)")
     try createDirectory(settings.output)
@@ -125,7 +125,7 @@ enum SupervisedTraining {
 
   /// The test metrics of `model` for the task in `info`.
   static func report(
-    model: Sequential, test: TensorDataset, info: CheckpointInfo
+    model: any TensorLayer, test: any Dataset, info: CheckpointInfo
   ) -> (text: String, metrics: [String: Double]) {
     switch info.task {
     case .classification:

@@ -33,7 +33,7 @@ enum TabularRecipe: SupervisedRecipe {
 
   static func testSet(
     for info: CheckpointInfo, settings: EvaluationSettings
-  ) throws -> TensorDataset {
+  ) throws -> any Dataset {
     let file = settings.checkpoint.path
     guard let target = info.targetColumn else {
       throw TrainingError.missingMetadata(key: CheckpointInfo.Key.targetColumn, file: file)

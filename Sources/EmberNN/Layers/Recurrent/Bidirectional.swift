@@ -50,19 +50,21 @@ public final class Bidirectional<Wrapped: RecurrentLayer>: RecurrentLayer, Layer
     return (result.output, result.h)
   }
 
-  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor) {
+  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, last: Tensor, h: Tensor) {
     let timeAxis = input.rank == 3 && batchFirst ? 1 : 0
     let ahead = forward.sequence(input, lengths: lengths)
     let reversedInput = Self.reversingSteps(input, timeAxis: timeAxis, lengths: lengths)
     let behind = backward.sequence(reversedInput, lengths: lengths)
     let back = Self.reversingSteps(behind.output, timeAxis: timeAxis, lengths: lengths)
-    let output: Tensor
+    return (merged(ahead.output, back), merged(ahead.last, behind.last), Tensor.concat([ahead.h, behind.h], axis: 0))
+  }
+
+  private func merged(_ a: Tensor, _ b: Tensor) -> Tensor {
     switch merge {
-    case .concat: output = Tensor.concat([ahead.output, back], axis: -1)
-    case .sum: output = ahead.output + back
-    case .mean: output = (ahead.output + back) * 0.5
+    case .concat: return Tensor.concat([a, b], axis: -1)
+    case .sum: return a + b
+    case .mean: return (a + b) * 0.5
     }
-    return (output, Tensor.concat([ahead.h, behind.h], axis: 0))
   }
 
   /// `x` with each sequence's first `lengths[b]` steps in reverse order (its padding left in place);

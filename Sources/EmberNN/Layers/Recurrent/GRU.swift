@@ -55,9 +55,9 @@ public final class GRU: RecurrentLayer {
 
   public var outputSize: Int { stack.outputSize }
 
-  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor) {
+  public func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, last: Tensor, h: Tensor) {
     let run = stack.run(input, h0: nil, c0: nil, lengths: lengths, layer: "GRU")
-    return (run.output, run.h)
+    return (run.output, stack.lastOutputs(run.h), run.h)
   }
 
   public func resetParameters(using generator: inout RandomGenerator) {

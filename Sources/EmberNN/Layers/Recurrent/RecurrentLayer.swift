@@ -9,11 +9,13 @@ public protocol RecurrentLayer: Module {
   var sequenceOutputSize: Int { get }
   /// Whether the input is `[B, T, features]` rather than `[T, B, features]`.
   var batchFirst: Bool { get }
-  /// The outputs of every step and the final `h` of every layer and direction
-  /// (`[layers·directions, B, output]`), from a zero initial state. With `lengths`, sequence `b`
-  /// has `lengths[b]` valid steps: its outputs past them are zeros and its final state is that of
-  /// its last valid step.
-  func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, h: Tensor)
+  /// The outputs of every step, each direction's output at its final step (`last`,
+  /// `[B, sequenceOutputSize]`: the forward direction's after the last valid step, the backward
+  /// direction's after the first, merged as the outputs are), and the final `h` of every layer and
+  /// direction (`[layers·directions, B, output]`), from a zero initial state. With `lengths`,
+  /// sequence `b` has `lengths[b]` valid steps: its outputs past them are zeros and its final
+  /// state is that of its last valid step.
+  func sequence(_ input: Tensor, lengths: [Int]?) -> (output: Tensor, last: Tensor, h: Tensor)
   /// A freshly initialized layer of the same configuration.
   func makeSibling() -> Self
   /// Draws fresh parameters from `generator`, as at initialization.

@@ -138,6 +138,13 @@ struct RecurrentStack {
     return (batched && batchFirst ? x.transposed(0, 1) : x, h, c)
   }
 
+  /// The last layer's final states `[B, directions·output]` from `h` `[layers·directions, B, output]`
+  /// (or unbatched `[layers·directions, output]`): what its outputs hold at each direction's final step.
+  func lastOutputs(_ h: Tensor) -> Tensor {
+    let last = (0..<directions).map { h[numLayers * directions - directions + $0] }
+    return last.count == 1 ? last[0] : Tensor.concat(last, axis: -1)
+  }
+
   /// One direction of one layer over time-first `x` `[T, B, features]`.
   private func runDirection(
     _ x: Tensor, weights: RecurrentWeights, h: Tensor, c: Tensor?, masks: [Tensor]?, reverse: Bool

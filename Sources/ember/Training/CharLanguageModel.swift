@@ -17,7 +17,7 @@ struct CharLanguageModelConfig: Codable, Equatable {
   var embeddingSize: Int = 64
   var hiddenSize: Int = 256
   var numLayers: Int = 2
-  var dropout: Double = 0.1
+  var dropout: Double = 0.2
 
   var problem: String? {
     guard vocabularySize > 2, embeddingSize > 0, hiddenSize > 0, numLayers >= 1, (0..<1).contains(dropout)

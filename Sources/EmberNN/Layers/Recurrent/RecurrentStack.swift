@@ -149,7 +149,7 @@ struct RecurrentStack {
   private func runDirection(
     _ x: Tensor, weights: RecurrentWeights, h: Tensor, c: Tensor?, masks: [Tensor]?, reverse: Bool
   ) -> (output: Tensor, h: Tensor, c: Tensor?) {
-    let projections = mode.inputProjection(x, weights: weights).unbind(axis: 0)
+    let projected = mode.inputProjection(x, weights: weights)
     var (h, c) = (h, c)
     // One recurrent-dropout mask [B, output] for the whole sequence, scaled by 1 / (1 − p).
     var stateMask: Tensor? = nil
@@ -158,6 +158,24 @@ struct RecurrentStack {
       let position = Random.withGenerator { $0.reserve(words: ones.count) }
       stateMask = ones.dropout(probability: recurrentDropout, position: position)
     }
+    // Without lengths or a projection, the whole sequence is one op (`Tensor.lstmSequence`,
+    // `Tensor.gruSequence`); the per-step loop below is the same computation, op by op.
+    if masks == nil, weights.projectionWeight == nil {
+      switch mode {
+      case .lstm:
+        let run = Tensor.lstmSequence(
+          projections: projected, hiddenWeight: weights.hiddenWeight.value, h0: h, c0: c!,
+          stateMask: stateMask, reverse: reverse)
+        return (run.outputs, run.h, run.c)
+      case .gru:
+        let run = Tensor.gruSequence(
+          projections: projected, hiddenWeight: weights.hiddenWeight.value,
+          hiddenBias: weights.hiddenBias?.value, h0: h, stateMask: stateMask, reverse: reverse)
+        return (run.outputs, run.h, nil)
+      case .rnnTanh, .rnnReLU: break
+      }
+    }
+    let projections = projected.unbind(axis: 0)
     var outputs = [Tensor?](repeating: nil, count: projections.count)
     let order = reverse ? Array(projections.indices.reversed()) : Array(projections.indices)
     for t in order {

@@ -77,7 +77,7 @@ import Testing
     wrong["ember.architecture"] = "transformer"
     #expect(throws: TrainingError.invalidMetadata(
       key: "ember.architecture", value: "transformer", file: Self.file,
-      reason: "expected 'mlp', 'cnn', 'resnet', 'text', 'forecast' or 'char-lm'")) {
+      reason: "expected 'mlp', 'cnn', 'resnet', 'text', 'forecast', 'char-lm' or 'tagger'")) {
       try CheckpointInfo(metadata: wrong, file: Self.file)
     }
     wrong = info.metadata

@@ -55,3 +55,35 @@ import Testing
     }
   }
 }
+
+/// The tagging set's rule and batches, and the tagger's checkpoint configuration.
+@Suite struct TaggerRecipeTests {
+  @Test func theRuleNeedsBothSidesOfAWord() {
+    #expect(TaggedSentences.tag(["mr", "alice", "went", "in", "oslo"]) == [0, 1, 0, 0, 2])
+    #expect(TaggedSentences.tag(["alice", "said", "lima", "city", "the", "alice"]) == [1, 0, 2, 0, 0, 0])
+    #expect(TaggedSentences.tag(["in", "the", "mr", "said"]) == [0, 0, 0, 0])
+    let data = TaggedSentences(count: 300, seed: 5)
+    #expect(data.count == 300 && zip(data.sentences, data.labels).allSatisfy { TaggedSentences.tag($0) == $1 })
+    #expect(data.tagCounts.allSatisfy { $0 > 20 }, "every tag occurs: \(data.tagCounts)")
+    #expect(TaggedSentences(count: 10, seed: 5).sentences == Array(data.sentences.prefix(10)))
+  }
+
+  @Test func batchesPadTokensAndIgnoreTheirTags() throws {
+    let data = TaggedSentences(count: 50, seed: 1)
+    let vectorizer = TaggerRecipe.vectorizer(for: data)
+    let dataset = TaggedDataset(data, vectorizer: vectorizer)
+    let size = vectorizer.vocabularySize
+    let batch = dataset.batch(at: [0, 1, 2])
+    let length = (0..<3).map { data.sentences[$0].count }.max()!
+    #expect(batch.inputs.shape == [3, length] && batch.targets.shape == [3, length])
+    let tokens = batch.inputs.doubles, tags = batch.targets.doubles
+    for (position, token) in tokens.enumerated() { #expect((token == 0) == (tags[position] == -100)) }
+    var info = CheckpointInfo(recipe: "tagger", task: .classification, layerSizes: [size, 3], classNames: TaggedSentences.tags)
+    info.architecture = .tagger(TaggerNetwork(vocabularySize: size, tags: 3))
+    let decoded = try CheckpointInfo(metadata: info.metadata, file: "/tmp/t.safetensors")
+    #expect(decoded == info)
+    let model = info.makeModel()
+    let logits: Tensor = withLearningPhase(.inference) { model(batch.inputs) }
+    #expect(logits.shape == [3, length, 3])
+  }
+}

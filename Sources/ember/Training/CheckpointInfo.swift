@@ -103,6 +103,7 @@ struct CheckpointInfo: Equatable {
     case .text(let network): result[Key.modelConfig] = Self.json(network)
     case .forecast(let network): result[Key.modelConfig] = Self.json(network)
     case .charLM(let network): result[Key.modelConfig] = Self.json(network)
+    case .tagger(let network): result[Key.modelConfig] = Self.json(network)
     }
     result[Key.dropout] = String(dropout)
     if task == .classification { result[Key.classNames] = Self.json(classNames) }
@@ -176,7 +177,14 @@ struct CheckpointInfo: Equatable {
         throw reader.invalid(Key.layerSizes, "a language model of \(config.vocabularySize) characters")
       }
       architecture = .charLM(config)
-    default: throw reader.invalid(Key.architecture, "expected 'mlp', 'cnn', 'resnet', 'text', 'forecast' or 'char-lm'")
+    case "tagger":
+      let config = try reader.json(Key.modelConfig, as: TaggerNetwork.self)
+      if let problem = config.problem { throw reader.invalid(Key.modelConfig, problem) }
+      guard layerSizes == [config.vocabularySize, config.tags] else {
+        throw reader.invalid(Key.layerSizes, "a tagger of \(config.vocabularySize) tokens and \(config.tags) tags")
+      }
+      architecture = .tagger(config)
+    default: throw reader.invalid(Key.architecture, "expected 'mlp', 'cnn', 'resnet', 'text', 'forecast', 'char-lm' or 'tagger'")
     }
     if let (inputShape, classes) = architecture.inputsAndClasses,
        layerSizes != [inputShape.reduce(1, *), classes] {
@@ -293,6 +301,7 @@ extension CheckpointInfo {
     case .text(let network): return network.build()
     case .forecast(let network): return network.build()
     case .charLM(let network): return network.build()
+    case .tagger(let network): return network.build()
     }
   }
 
@@ -301,6 +310,7 @@ extension CheckpointInfo {
     if case .text(let network) = architecture, network.inputDType == .int64 { return [40] }
     if case .forecast(let network) = architecture { return [network.steps, network.features] }
     if case .charLM = architecture { return [128] }
+    if case .tagger = architecture { return [16] }
     return architecture.inputsAndClasses?.0 ?? [layerSizes[0]]
   }
 
@@ -308,6 +318,7 @@ extension CheckpointInfo {
   var inputDType: DType {
     if case .text(let network) = architecture { return network.inputDType }
     if case .charLM = architecture { return .int64 }
+    if case .tagger = architecture { return .int64 }
     return .float32
   }
 
@@ -320,6 +331,7 @@ extension CheckpointInfo {
     case .text(let network): return network.summary
     case .forecast(let network): return network.summary
     case .charLM(let network): return network.summary
+    case .tagger(let network): return network.summary
     }
   }
 
@@ -340,6 +352,7 @@ enum ModelArchitecture: Equatable {
   case text(TextNetwork)
   case forecast(ForecastNetwork)
   case charLM(CharLanguageModelConfig)
+  case tagger(TaggerNetwork)
 
   /// `ember.architecture`.
   var name: String {
@@ -350,13 +363,14 @@ enum ModelArchitecture: Equatable {
     case .text: return "text"
     case .forecast: return "forecast"
     case .charLM: return "char-lm"
+    case .tagger: return "tagger"
     }
   }
 
   /// The input shape and class count of an image model (`nil` for the MLP).
   var inputsAndClasses: ([Int], Int)? {
     switch self {
-    case .mlp, .text, .forecast, .charLM: return nil
+    case .mlp, .text, .forecast, .charLM, .tagger: return nil
     case .cnn(let network): return (network.inputShape, network.classes)
     case .resnet(let network): return (network.inputShape, network.classes)
     }

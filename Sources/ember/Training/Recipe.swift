@@ -75,7 +75,7 @@ enum Recipes {
     MNISTMLPRecipe.self, FashionMNISTMLPRecipe.self, MNISTCNNRecipe.self, FashionMNISTCNNRecipe.self,
     CIFAR10Recipe.self,
     SST2BagOfWordsRecipe.self, SST2LSTMRecipe.self, SST2BiGRURecipe.self, SST2ConvRecipe.self,
-    WeatherForecastRecipe.self, CharLMRecipe.self,
+    WeatherForecastRecipe.self, TaggerRecipe.self, CharLMRecipe.self,
     IrisRecipe.self, DigitsRecipe.self,
     LogisticRegressionRecipe.self, TabularRecipe.self,
   ]

@@ -151,4 +151,23 @@ import Testing
       expectClose(chunkFirst[parameter]!.doubles, fullFirst[parameter]!.doubles, tolerance: 1e-12, name)
     }
   }
+
+  /// A Keras-style mask: the mask of `lengths` gives the `lengths` results; a hole in the middle
+  /// is skipped, as if the step were not there.
+  @Test func masksSkipTheirSteps() {
+    let gru = GRU(inputSize: 2, hiddenSize: 3, batchFirst: true, bidirectional: true, dtype: .float64)
+    let x = Tensor.normal([2, 4, 2], dtype: .float64)
+    let prefix = Tensor([1, 1, 1, 1, 1, 1, 0, 0] as [Double], shape: [2, 4])
+    let (a, ha) = gru(x, state: nil, lengths: [4, 2])
+    let (b, hb) = gru(x, state: nil, mask: prefix)
+    expectClose(b.doubles, a.doubles, tolerance: 1e-12, "outputs")
+    expectClose(hb.doubles, ha.doubles, tolerance: 1e-12, "states")
+    let hole = Tensor([1, 0, 1, 1, 1, 1, 1, 1] as [Double], shape: [2, 4])
+    let (y, h) = gru(x, state: nil, mask: hole)
+    let without = Tensor.concat([x[0 ..< 1, 0 ..< 1], x[0 ..< 1, 2...]], axis: 1)
+    let (z, hz) = gru(without)
+    expectClose(h[0..., 0].doubles, hz[0..., 0].doubles, tolerance: 1e-12, "both directions skip the hole")
+    #expect(y[0, 1].doubles.allSatisfy { $0 == 0 })
+    expectClose(y[0, 3].doubles, z[0, 2].doubles, tolerance: 1e-12, "later steps as without the hole")
+  }
 }

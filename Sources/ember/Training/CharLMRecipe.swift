@@ -5,7 +5,7 @@ import Foundation
 /// 2-layer LSTM of 256 over 64-wide character embeddings, random 128-character windows (batch 64)
 /// from the first 90% of the text, validated on 20 fixed batches of the last 10% — trained with
 /// Adam at 2e-3 on a cosine decay (over the epochs, or over the minutes of `--minutes`), gradients
-/// clipped to norm 1, dropout 0.35 between the layers and before the head. An epoch is 200 steps; with `--minutes` the
+/// clipped to norm 1, dropout 0.2 between the layers. An epoch is 200 steps; with `--minutes` the
 /// time limit ends the run (the default epochs are the most it may take). The
 /// checkpoint (written at each best validation loss) carries the character vocabulary, for
 /// `ember generate`.

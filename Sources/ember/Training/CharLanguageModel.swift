@@ -3,9 +3,8 @@ import Foundation
 
 /// The character language model of `ember train char-lm`, the model of
 /// `../shared/bench/torch_char_lm.py`: `Embedding(V, embeddingSize)` → `numLayers` stacked LSTM (or
-/// GRU) layers of `hiddenSize` with dropout between them and on the last one's outputs →
-/// `Linear(hiddenSize, V)`, the logits of the next character at every position. (The PyTorch
-/// anchor has dropout 0.1 between the layers only; the parameters are the same.)
+/// GRU) layers of `hiddenSize` with dropout between them → `Linear(hiddenSize, V)`, the logits of
+/// the next character at every position.
 ///
 /// Stored in a checkpoint as `ember.architecture` `char-lm`, this value as JSON in
 /// `ember.model_config`; the vocabulary travels as the recipe's `TextVectorization`.
@@ -18,7 +17,7 @@ struct CharLanguageModelConfig: Codable, Equatable {
   var embeddingSize: Int = 64
   var hiddenSize: Int = 256
   var numLayers: Int = 2
-  var dropout: Double = 0.35
+  var dropout: Double = 0.2
 
   var problem: String? {
     guard vocabularySize > 2, embeddingSize > 0, hiddenSize > 0, numLayers >= 1, (0..<1).contains(dropout)
@@ -38,12 +37,10 @@ final class CharLanguageModel: Layer {
   let embedding: Embedding
   let lstm: LSTM?
   let gru: GRU?
-  let outputDropout: Dropout
   let head: Linear
 
   init(_ config: CharLanguageModelConfig) {
     embedding = Embedding(config.vocabularySize, config.embeddingSize)
-    outputDropout = Dropout(probability: config.dropout)
     let dropout = config.numLayers > 1 ? config.dropout : 0
     switch config.cell {
     case .lstm:
@@ -68,10 +65,10 @@ final class CharLanguageModel: Layer {
     let x = embedding(tokens)
     if let lstm {
       let (y, next) = lstm(x, state: state.map { LSTMState(h: $0.h, c: $0.c!) })
-      return (head(outputDropout(y)), State(h: next.h, c: next.c))
+      return (head(y), State(h: next.h, c: next.c))
     }
     let (y, h) = gru!(x, state: state?.h)
-    return (head(outputDropout(y)), State(h: h, c: nil))
+    return (head(y), State(h: h, c: nil))
   }
 
   func visitParameters(_ visitor: inout ParameterVisitor) {

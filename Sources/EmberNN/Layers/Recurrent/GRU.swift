@@ -41,11 +41,12 @@ public final class GRU: RecurrentLayer {
   }
 
   /// The outputs and final state from `state` (zeros when `nil`); with `lengths`, sequence `b`
-  /// has `lengths[b]` valid steps (PyTorch's packed sequences).
+  /// has `lengths[b]` valid steps (PyTorch's packed sequences); a `mask` `[B, T]` (Keras's)
+  /// marks the steps to read instead, in any pattern: skipped steps keep the state and output zeros.
   public func callAsFunction(
-    _ input: Tensor, state: Tensor?, lengths: [Int]? = nil
+    _ input: Tensor, state: Tensor?, lengths: [Int]? = nil, mask: Tensor? = nil
   ) -> (output: Tensor, state: Tensor) {
-    let (output, h, _) = stack.run(input, h0: state, c0: nil, lengths: lengths, layer: "GRU")
+    let (output, h, _) = stack.run(input, h0: state, c0: nil, lengths: lengths, mask: mask, layer: "GRU")
     return (output, h)
   }
 

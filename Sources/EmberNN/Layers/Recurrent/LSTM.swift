@@ -63,11 +63,12 @@ public final class LSTM: RecurrentLayer {
 
   /// The outputs and final state from `state` (zeros when `nil`); with `lengths`, sequence `b`
   /// has `lengths[b]` valid steps (PyTorch's packed sequences): its outputs past them are zeros
-  /// and its final state is that of its last valid step.
+  /// and its final state is that of its last valid step. A `mask` `[B, T]` (Keras's) marks the
+  /// steps to read instead, in any pattern: skipped steps keep the state and output zeros.
   public func callAsFunction(
-    _ input: Tensor, state: LSTMState?, lengths: [Int]? = nil
+    _ input: Tensor, state: LSTMState?, lengths: [Int]? = nil, mask: Tensor? = nil
   ) -> (output: Tensor, state: LSTMState) {
-    let (output, h, c) = stack.run(input, h0: state?.h, c0: state?.c, lengths: lengths, layer: "LSTM")
+    let (output, h, c) = stack.run(input, h0: state?.h, c0: state?.c, lengths: lengths, mask: mask, layer: "LSTM")
     return (output, LSTMState(h: h, c: c!))
   }
 

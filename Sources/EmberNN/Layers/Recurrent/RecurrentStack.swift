@@ -8,6 +8,8 @@ import EmberCore
 /// `mode` per time step. With `lengths`, sequence `b` has `lengths[b]` valid steps (PyTorch's packed
 /// sequences): past them its state stays as it was and its outputs are zeros, and the reverse
 /// direction starts at its last valid step — padding reaches neither the state nor the gradient.
+/// A `mask` (`[B, T]`, Keras's) may leave out any steps: each direction skips them, keeping its
+/// state, and outputs zeros there.
 /// Dropout (training only) applies to every layer's output but the last; recurrent dropout (Keras's
 /// `recurrent_dropout`, training only) multiplies the state fed to each step's recurrent product by
 /// one mask per layer, direction and sequence, the same at every step.
@@ -79,7 +81,7 @@ struct RecurrentStack {
   /// outputs `[T, B, directions·output]` (batch-first: `[B, T, …]`) and the final `h` (and `c`) of
   /// every layer and direction.
   func run(
-    _ input: Tensor, h0: Tensor?, c0: Tensor?, lengths: [Int]?, layer: String
+    _ input: Tensor, h0: Tensor?, c0: Tensor?, lengths: [Int]?, mask: Tensor? = nil, layer: String
   ) -> (output: Tensor, h: Tensor, c: Tensor?) {
     precondition(input.rank == 2 || input.rank == 3,
                  "\(layer): input \(input.shape) should be [T, B, \(inputSize)], [B, T, \(inputSize)] with batchFirst, or unbatched [T, \(inputSize)]")
@@ -104,6 +106,15 @@ struct RecurrentStack {
 
     // Per step, which sequences are still running: [B, 1] booleans (nil: all of them, always).
     var masks: [Tensor]? = nil
+    if let mask {
+      // Keras's mask: [B, T] (or [T] unbatched), true (or 1) at the steps to read; any pattern.
+      precondition(lengths == nil, "\(layer): pass lengths or a mask, not both")
+      let m = batched ? mask : mask.unsqueezed(axis: 0)
+      precondition(m.shape == [batch, steps],
+                   "\(layer): mask \(mask.shape) should be [\(batch), \(steps)] (batch, steps) for input \(input.shape)")
+      let valid = m.cast(to: .bool)
+      if valid.doubles.contains(0) { masks = (0..<steps).map { t in valid[0..., t ..< (t + 1)] } }
+    }
     if let lengths {
       precondition(lengths.count == batch && lengths.allSatisfy({ (1...steps).contains($0) }),
                    "\(layer): lengths \(lengths) should give each of the \(batch) sequences 1…\(steps) steps")

@@ -144,14 +144,7 @@ enum CharLMRecipe: Recipe {
       throw TrainingError.invalidMetadata(key: CheckpointInfo.Key.architecture, value: checkpoint.info.architecture.name,
                                           file: file, reason: "not a char-lm checkpoint")
     }
-    guard let json = checkpoint.info.notes[textVectorizationKey] else {
-      throw TrainingError.missingMetadata(key: textVectorizationKey, file: file)
-    }
-    let vectorizer = try TextVectorization(jsonString: json, source: "\(file) (\(textVectorizationKey))")
-    guard vectorizer.vocabulary != nil, vectorizer.vocabularySize == config.vocabularySize else {
-      throw TrainingError.invalidMetadata(key: textVectorizationKey, value: "…", file: file,
-                                          reason: "its vocabulary does not have the model's \(config.vocabularySize) entries")
-    }
+    let vectorizer = try checkpoint.info.storedVectorizer(file: file)
     let model = config.build()
     do {
       try model.load(stateDict: checkpoint.tensors)

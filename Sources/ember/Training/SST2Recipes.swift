@@ -15,6 +15,25 @@ protocol SST2Recipe: SupervisedRecipe {
 /// The checkpoint metadata key holding the vectorizer's JSON.
 let textVectorizationKey = "ember.text_vectorization"
 
+extension CheckpointInfo {
+  /// The `TextVectorization` stored under `ember.text_vectorization`, checked to have the model's
+  /// `layerSizes[0]` vocabulary entries.
+  ///
+  /// - Throws: `TrainingError` naming `file` when the key is missing or its vocabulary does not fit.
+  func storedVectorizer(file: String) throws -> TextVectorization {
+    guard let json = notes[textVectorizationKey] else {
+      throw TrainingError.missingMetadata(key: textVectorizationKey, file: file)
+    }
+    let vectorizer = try TextVectorization(jsonString: json, source: "\(file) (\(textVectorizationKey))")
+    guard vectorizer.vocabulary != nil, vectorizer.vocabularySize == layerSizes[0] else {
+      throw TrainingError.invalidMetadata(
+        key: textVectorizationKey, value: "…", file: file,
+        reason: "its vocabulary does not have the model's \(layerSizes[0]) entries")
+    }
+    return vectorizer
+  }
+}
+
 extension SST2Recipe {
   static func prepare(_ settings: TrainingSettings) throws -> SupervisedProblem {
     let train = try SST2(split: .train, dataDirectory: settings.dataDirectory)
@@ -36,16 +55,7 @@ extension SST2Recipe {
   }
 
   static func testSet(for info: CheckpointInfo, settings: EvaluationSettings) throws -> any Dataset {
-    let file = settings.checkpoint.path
-    guard let json = info.notes[textVectorizationKey] else {
-      throw TrainingError.missingMetadata(key: textVectorizationKey, file: file)
-    }
-    let vectorizer = try TextVectorization(jsonString: json, source: "\(file) (\(textVectorizationKey))")
-    guard vectorizer.vocabulary != nil, vectorizer.vocabularySize == info.layerSizes[0] else {
-      throw TrainingError.invalidMetadata(
-        key: textVectorizationKey, value: "…", file: file,
-        reason: "its vocabulary does not have the model's \(info.layerSizes[0]) entries")
-    }
+    let vectorizer = try info.storedVectorizer(file: settings.checkpoint.path)
     return try SST2(split: .dev, dataDirectory: settings.dataDirectory).data.dataset(vectorizedBy: vectorizer)
   }
 }

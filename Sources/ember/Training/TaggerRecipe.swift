@@ -103,10 +103,7 @@ enum TaggerRecipe: Recipe {
       throw TrainingError.invalidMetadata(key: CheckpointInfo.Key.architecture, value: checkpoint.info.architecture.name,
                                           file: file, reason: "not a tagger checkpoint")
     }
-    guard let json = checkpoint.info.notes[textVectorizationKey] else {
-      throw TrainingError.missingMetadata(key: textVectorizationKey, file: file)
-    }
-    let vectorizer = try TextVectorization(jsonString: json, source: "\(file) (\(textVectorizationKey))")
+    let vectorizer = try checkpoint.info.storedVectorizer(file: file)
     let model = network.build()
     do { try model.load(stateDict: checkpoint.tensors) } catch {
       throw TrainingError.checkpointMismatch(file: file, reason: "\(error) (\(network.summary))")
@@ -231,10 +228,7 @@ final class TokenTagger: Layer {
   }
 
   func callAsFunction(_ tokens: Tensor) -> Tensor {
-    let (batch, steps) = (tokens.shape[0], tokens.shape[1])
-    let ids = tokens.doubles
-    let lengths = (0..<batch).map { b in max(1, (0..<steps).reduce(0) { $0 + (ids[b * steps + $1] != 0 ? 1 : 0) }) }
-    return head(encoder(embedding(tokens), state: nil, lengths: lengths).output)
+    head(encoder(embedding(tokens), state: nil, lengths: paddedLengths(tokens)).output)
   }
 
   func visitParameters(_ visitor: inout ParameterVisitor) {

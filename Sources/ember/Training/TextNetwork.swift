@@ -105,8 +105,7 @@ final class TextClassifier: Layer {
   func callAsFunction(_ tokens: Tensor) -> Tensor {
     precondition(tokens.rank == 2, "TextClassifier: tokens \(tokens.shape) should be [batch, steps]")
     let (batch, steps) = (tokens.shape[0], tokens.shape[1])
-    let ids = tokens.doubles
-    let lengths = (0..<batch).map { b in max(1, (0..<steps).reduce(0) { $0 + (ids[b * steps + $1] != 0 ? 1 : 0) }) }
+    let lengths = paddedLengths(tokens)
     let embedded = embedding(tokens)  // [B, T, E]
     var features: Tensor
     if let recurrent {
@@ -127,4 +126,12 @@ final class TextClassifier: Layer {
     visitor.visit("convolution", convolution)
     visitor.visit("head", head)
   }
+}
+
+/// Each row's count of non-padding tokens (at least 1) in `tokens` `[batch, steps]` padded with 0
+/// at the end: the `lengths` a recurrent layer reads them with.
+func paddedLengths(_ tokens: Tensor) -> [Int] {
+  let (batch, steps) = (tokens.shape[0], tokens.shape[1])
+  let ids = tokens.doubles
+  return (0..<batch).map { b in max(1, (0..<steps).reduce(0) { $0 + (ids[b * steps + $1] != 0 ? 1 : 0) }) }
 }
